@@ -1,0 +1,27 @@
+# gridmap: two commands do all the set-up (Debian 12, as root, Go installed).
+#   make run   PostGIS (installed and started if DATABASE_URL is unset), migrate, import geodata/, serve
+#   make test  the same set-up for a test server, then every test with the race detector
+SHELL := /bin/bash
+GO ?= go
+export GOFLAGS ?= -mod=mod
+
+.PHONY: run test bench geodata build
+
+build:
+	$(GO) build -o bin/gridmap ./cmd/gridmap
+
+run: build
+	@set -euo pipefail; \
+	url="$${DATABASE_URL:-$$(.ci/postgis-up gridmap)}"; \
+	export DATABASE_URL="$$url"; \
+	./bin/gridmap migrate && ./bin/gridmap import geodata && exec ./bin/gridmap serve
+
+test:
+	@set -euo pipefail; \
+	.ci/test-tools-up; \
+	admin="$${DATABASE_URL:-$$(.ci/postgis-up postgres)}"; \
+	export GRIDMAP_TEST_DATABASE_URL="$$admin"; \
+	$(GO) vet ./... && $(GO) test -race -count=1 -timeout 20m ./...
+
+geodata:
+	$(GO) run ./cmd/geodatagen -out geodata
