@@ -152,7 +152,7 @@ type Assignment struct {
 // Incident is a resident's problem or request at a point. Reporter is personal data.
 type Incident struct {
 	ID          int64
-	ClientID    string    // the client's own id, unique per source, makes retries safe
+	ClientKey   string    // Idempotency-Key or batch client id: makes retries safe
 	Point       orb.Point // WGS-84
 	Reported    orb.Point // as reported, in CRS
 	CRS         string

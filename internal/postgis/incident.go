@@ -1,0 +1,181 @@
+package postgis
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/gridmap/gridmap/internal/dataset"
+	"github.com/gridmap/gridmap/internal/gridmap"
+)
+
+// Stored is the outcome of storing one incident: its id, whether this call created it or it was
+// already stored under the same client key, and whether that earlier request differed.
+type Stored struct {
+	ID        int64
+	Created   bool
+	CreatedAt time.Time
+	Mismatch  bool // same client key, different request: the caller reused a key
+}
+
+// insertIncidentsSQL stores a batch of prepared incidents and their first audit events in one
+// statement: the values arrive as arrays (one round trip, binary), rows whose client key is
+// already stored are skipped, and every input row comes back with the id it now has.
+const insertIncidentsSQL = `
+WITH input AS (
+    SELECT * FROM unnest($1::int[], $2::text[], $3::bytea[], $4::float8[], $5::float8[], $6::float8[], $7::float8[],
+                         $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
+                         $15::text[], $16::float8[], $17::text[], $18::timestamptz[], $19::timestamptz[], $20::timestamptz[])
+        AS t(ord, client_key, request_hash, lon, lat, rlon, rlat, rcrs, category, channel, description, reporter,
+             status, grid_code, method, distance, reason, reported_at, due_at, resolved_at)
+), ins AS (
+    INSERT INTO incidents (client_key, request_hash, geom, reported_lon, reported_lat, reported_crs, category, channel,
+                           description, reporter, status, grid_code, assign_method, assign_distance_m, assign_reason,
+                           reported_at, due_at, resolved_at)
+    SELECT client_key, request_hash, ST_SetSRID(ST_MakePoint(lon, lat), 4326), rlon, rlat, rcrs, category, channel,
+           description, reporter, status, grid_code, method, distance, reason, reported_at, due_at, resolved_at
+    FROM input ORDER BY ord
+    ON CONFLICT (client_key) DO NOTHING
+    RETURNING id, client_key, created_at
+), ev AS (
+    INSERT INTO incident_events (incident_id, at, actor, from_status, to_status, grid_code, note)
+    SELECT ins.id, ins.created_at, $21, NULL, input.status, input.grid_code,
+           CASE WHEN input.method = 'unassigned' THEN $22 || ' (unassigned: ' || input.reason || ')' ELSE $22 END
+    FROM ins JOIN input USING (client_key)
+)
+SELECT input.ord, coalesce(ins.id, old.id, 0), ins.id IS NOT NULL, coalesce(ins.created_at, old.created_at, now()),
+       old.request_hash IS NOT NULL AND old.request_hash IS DISTINCT FROM input.request_hash
+FROM input
+LEFT JOIN ins USING (client_key)
+LEFT JOIN incidents old ON ins.id IS NULL AND old.client_key = input.client_key
+ORDER BY input.ord`
+
+// insertIncidents stores prepared incidents (each with a unique ClientKey) in q's transaction.
+// hashes holds each request's digest (or nil). Within one call, client keys must be distinct.
+func insertIncidents(ctx context.Context, q pgx.Tx, ins []gridmap.Incident, hashes [][]byte, actor, note string) ([]Stored, error) {
+	n := len(ins)
+	if n == 0 {
+		return nil, nil
+	}
+	var (
+		ord        = make([]int32, n)
+		keys       = make([]string, n)
+		lons, lats = make([]float64, n), make([]float64, n)
+		rlons      = make([]float64, n)
+		rlats      = make([]float64, n)
+		rcrs       = make([]string, n)
+		cats       = make([]string, n)
+		chans      = make([]string, n)
+		descs      = make([]string, n)
+		reps       = make([]string, n)
+		stats      = make([]string, n)
+		grids      = make([]*string, n)
+		methods    = make([]string, n)
+		dists      = make([]float64, n)
+		reasons    = make([]string, n)
+		reported   = make([]time.Time, n)
+		due        = make([]time.Time, n)
+		resolved   = make([]*time.Time, n)
+	)
+	for i := range ins {
+		in := &ins[i]
+		if in.ClientKey == "" {
+			return nil, fmt.Errorf("postgis: incident %d has no client key", i)
+		}
+		ord[i] = int32(i)
+		keys[i] = in.ClientKey
+		lons[i], lats[i] = in.Point[0], in.Point[1]
+		rlons[i], rlats[i], rcrs[i] = in.Reported[0], in.Reported[1], in.CRS
+		cats[i], chans[i], descs[i], reps[i], stats[i] = in.Category, in.Channel, in.Description, in.Reporter, in.Status
+		if in.Assignment.GridCode != "" {
+			g := in.Assignment.GridCode
+			grids[i] = &g
+		}
+		methods[i], dists[i], reasons[i] = in.Assignment.Method, in.Assignment.DistanceM, in.Assignment.Reason
+		reported[i], due[i] = in.ReportedAt, in.DueAt
+		if !in.ResolvedAt.IsZero() {
+			t := in.ResolvedAt
+			resolved[i] = &t
+		}
+	}
+	if hashes == nil {
+		hashes = make([][]byte, n)
+	}
+	rows, err := q.Query(ctx, insertIncidentsSQL, ord, keys, hashes, lons, lats, rlons, rlats, rcrs, cats, chans, descs, reps,
+		stats, grids, methods, dists, reasons, reported, due, resolved, actor, note)
+	if err != nil {
+		return nil, translate(err, "store incidents")
+	}
+	out := make([]Stored, n)
+	var i int32
+	var s Stored
+	_, err = pgx.ForEachRow(rows, []any{&i, &s.ID, &s.Created, &s.CreatedAt, &s.Mismatch}, func() error {
+		out[i] = s
+		return nil
+	})
+	if err != nil {
+		return nil, translate(err, "store incidents")
+	}
+	// A key committed by a concurrent transaction after this statement's snapshot was taken is
+	// skipped by ON CONFLICT but invisible to the join; look those up again.
+	for i := range out {
+		if out[i].ID == 0 {
+			var h []byte
+			err := q.QueryRow(ctx, `SELECT id, created_at, request_hash FROM incidents WHERE client_key = $1`, keys[i]).Scan(&out[i].ID, &out[i].CreatedAt, &h)
+			if err != nil {
+				return nil, translate(err, "store incidents: find concurrent duplicate")
+			}
+			out[i].Mismatch = h != nil && hashes[i] != nil && string(h) != string(hashes[i])
+		}
+	}
+	return out, nil
+}
+
+// importIncidents assigns the dataset's reports against the grids as they now stand in the
+// transaction, and stores those whose client id is not yet stored.
+func importIncidents(ctx context.Context, tx pgx.Tx, d *dataset.Dataset, plan IncidentPlanner, stats *ImportStats, progress Progress) error {
+	if plan == nil {
+		return fmt.Errorf("postgis: import: the dataset has incidents but no incident planner was given")
+	}
+	rows, err := tx.Query(ctx, `SELECT `+gridColumns+` FROM grids ORDER BY code`)
+	if err != nil {
+		return translate(err, "import: read grids")
+	}
+	grids, err := collect(rows, "import: read grids", func(r pgx.CollectableRow) (gridmap.Grid, error) { return scanGrid(r) })
+	if err != nil {
+		return err
+	}
+	prepare, err := plan(grids)
+	if err != nil {
+		return fmt.Errorf("postgis: import: %w", err)
+	}
+	const chunk = 2000
+	total := len(d.Incidents)
+	for start := 0; start < total; start += chunk {
+		end := min(start+chunk, total)
+		batch := make([]gridmap.Incident, 0, end-start)
+		for _, rep := range d.Incidents[start:end] {
+			in, err := prepare(rep)
+			if err != nil {
+				p := d.ProblemAt(dataset.Incidents, rep.ClientKey, err.Error())
+				return dataset.Problems{p}
+			}
+			batch = append(batch, in)
+		}
+		res, err := insertIncidents(ctx, tx, batch, nil, "import", "imported")
+		if err != nil {
+			return err
+		}
+		for _, r := range res {
+			if r.Created {
+				stats.Inserted[dataset.Incidents]++
+			} else {
+				stats.Skipped[dataset.Incidents]++
+			}
+		}
+		progress("incidents", end, total)
+	}
+	return nil
+}

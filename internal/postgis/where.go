@@ -1,0 +1,48 @@
+package postgis
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gridmap/gridmap/internal/gridmap"
+)
+
+// where builds a WHERE clause from conditions whose values are always bound as $n parameters.
+// Column names come only from the callers' string literals, never from input.
+type where struct {
+	conds []string
+	args  []any
+}
+
+// add appends a condition written with "?" for its one value.
+func (w *where) add(cond string, arg any) {
+	w.args = append(w.args, arg)
+	w.conds = append(w.conds, strings.Replace(cond, "?", "$"+strconv.Itoa(len(w.args)), 1))
+}
+
+// addBBox filters a geometry column by a WGS-84 envelope. It compares the column with the
+// envelope (&& then ST_Intersects), never a transformed column, so the GiST index is used.
+func (w *where) addBBox(column string, f gridmap.DivisionFilter) {
+	if f.BBox == nil {
+		return
+	}
+	b := f.BBox
+	w.args = append(w.args, b.Min[0], b.Min[1], b.Max[0], b.Max[1])
+	n := len(w.args)
+	env := "ST_MakeEnvelope($" + strconv.Itoa(n-3) + ", $" + strconv.Itoa(n-2) + ", $" + strconv.Itoa(n-1) + ", $" + strconv.Itoa(n) + ", 4326)"
+	w.conds = append(w.conds, column+" && "+env+" AND ST_Intersects("+column+", "+env+")")
+}
+
+// String returns " WHERE a AND b", or "" without conditions.
+func (w *where) String() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+// nextArg returns the placeholder for a value appended after the conditions' own.
+func (w *where) nextArg(v any) string {
+	w.args = append(w.args, v)
+	return "$" + strconv.Itoa(len(w.args))
+}
