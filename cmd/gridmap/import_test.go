@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/gridmap/gridmap/internal/dataset/datasettest"
+	"github.com/gridmap/gridmap/internal/postgis"
+	"github.com/gridmap/gridmap/internal/testdb"
+)
+
+// gridmapCmd runs the command line in-process against the database at url.
+func gridmapCmd(t *testing.T, url string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	env := map[string]string{"DATABASE_URL": url, "GRIDMAP_LOG_LEVEL": "warn"}
+	code = run(context.Background(), args, func(k string) string { return env[k] }, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func tableCounts(t *testing.T, url string) string {
+	t.Helper()
+	db, err := postgis.Open(context.Background(), url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var s string
+	err = db.Pool.QueryRow(context.Background(), `SELECT concat_ws(',', (SELECT count(*) FROM streets), (SELECT count(*) FROM communities),
+		(SELECT count(*) FROM grids), (SELECT md5(string_agg(code || households || ST_AsEWKT(geom), ',' ORDER BY code)) FROM grids),
+		(SELECT count(*) FROM red_positions), (SELECT count(*) FROM stations), (SELECT count(*) FROM staff))`).Scan(&s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestImportBadDatasets feeds the command each kind of bad dataset the issue names and checks
+// that it fails, names the file, line, feature and reason, and leaves the database as it was.
+func TestImportBadDatasets(t *testing.T) {
+	url := testdb.New(t)
+	good := datasettest.Mini(t, datasettest.Edit{File: "incidents.geojson", New: "<delete>"})
+	if code, _, stderr := gridmapCmd(t, url, "import", "-q", good); code != 0 {
+		t.Fatalf("good dataset: exit %d: %s", code, stderr)
+	}
+	before := tableCounts(t, url)
+	const grid2 = `{"type":"Polygon","coordinates":[[[119.38,25.72],[119.39,25.72],[119.39,25.74],[119.38,25.74],[119.38,25.72]]]}`
+	noIncidents := datasettest.Edit{File: "incidents.geojson", New: "<delete>"}
+	tests := []struct {
+		name string
+		edit datasettest.Edit
+		want []string
+	}{
+		{"self-intersecting polygon", datasettest.Edit{File: "grids.geojson", Old: grid2,
+			New: `{"type":"Polygon","coordinates":[[[119.38,25.72],[119.39,25.74],[119.39,25.72],[119.38,25.74],[119.38,25.72]]]}`},
+			[]string{"grids.geojson:3: feature 1 (grids 350181003003002)", "Self-intersection"}},
+		{"overlapping grids", datasettest.Edit{File: "grids.geojson", Old: grid2,
+			New: `{"type":"Polygon","coordinates":[[[119.378,25.72],[119.39,25.72],[119.39,25.74],[119.378,25.74],[119.378,25.72]]]}`},
+			[]string{"grids.geojson:2: feature 0 (grids 350181003003001)", "overlaps grids 350181003003002"}},
+		{"grid outside its community", datasettest.Edit{File: "grids.geojson", Old: grid2,
+			New: `{"type":"Polygon","coordinates":[[[119.38,25.72],[119.41,25.72],[119.41,25.74],[119.38,25.74],[119.38,25.72]]]}`},
+			[]string{"grids.geojson:3: feature 1 (grids 350181003003002)", "outside its community 350181003003"}},
+		{"malformed code", datasettest.Edit{File: "grids.geojson", Old: `"code":"350181003003002"`, New: `"code":"3501810030030020"`},
+			[]string{"grids.geojson:3: feature 1", "malformed grid code \"3501810030030020\""}},
+		{"unknown parent", datasettest.Edit{File: "communities.geojson", Old: `"code":"350181003003","name":"融东社区","kind":"社区","street":"350181003"`,
+			New: `"code":"350181009003","name":"融东社区","kind":"社区","street":"350181009"`},
+			[]string{"communities.geojson:2: feature 0 (communities 350181009003)", "unknown parent: street 350181009"}},
+		{"coordinates out of range", datasettest.Edit{File: "grids.geojson", Old: `[119.39,25.74],[119.38,25.74]`, New: `[119.39,95.74],[119.38,25.74]`},
+			[]string{"grids.geojson:3: feature 1 (grids 350181003003002)", "out of range"}},
+		{"truncated JSON", datasettest.Edit{File: "grids.geojson", Old: `"households":280,"population":800,"synthetic":true}}`, New: `"households":280,"popul`},
+			[]string{"grids.geojson:3: feature 1", "truncated"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := datasettest.Mini(t, tt.edit, noIncidents)
+			code, stdout, stderr := gridmapCmd(t, url, "import", "-q", dir)
+			if code != 1 {
+				t.Fatalf("exit %d, want 1; stdout %q stderr %q", code, stdout, stderr)
+			}
+			if !strings.Contains(stderr, "nothing was changed") {
+				t.Errorf("stderr does not say nothing changed: %s", stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr does not mention %q:\n%s", w, stderr)
+				}
+			}
+			if after := tableCounts(t, url); after != before {
+				t.Errorf("database changed: %s -> %s", before, after)
+			}
+		})
+	}
+}
+
+func TestUsageAndConfigErrors(t *testing.T) {
+	if code, _, stderr := gridmapCmd(t, "", "frobnicate"); code != 2 || !strings.Contains(stderr, "unknown command") {
+		t.Errorf("unknown command: %d %s", code, stderr)
+	}
+	if code, stdout, _ := gridmapCmd(t, "", "help"); code != 0 || !strings.Contains(stdout, "DATABASE_URL") {
+		t.Errorf("help: %d %s", code, stdout)
+	}
+	if code, _, stderr := gridmapCmd(t, "", "migrate"); code != 1 || !strings.Contains(stderr, "DATABASE_URL") {
+		t.Errorf("missing DATABASE_URL: %d %s", code, stderr)
+	}
+}

@@ -1,0 +1,181 @@
+// Package config reads gridmap's settings from environment variables: one table of options,
+// each with its default, parser and help, validated together at start. Secrets are never printed.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting of the gridmap server and tools.
+type Config struct {
+	DatabaseURL        string
+	Addr               string
+	LogLevel           string
+	LogFormat          string
+	NearestToleranceM  float64
+	MaxBodyBytes       int
+	MaxBatchItems      int
+	ShutdownTimeout    time.Duration
+	RequestTimeout     time.Duration
+	APIToken           string
+	TileCacheBytes     int
+	IndexRefreshPeriod time.Duration
+	PublicURL          string
+}
+
+// option is one environment variable: its name, default, help and how it lands in Config.
+type option struct {
+	name, def, help string
+	secret          bool
+	set             func(c *Config, v string) error
+}
+
+var options = []option{
+	{name: "DATABASE_URL", help: "PostgreSQL/PostGIS connection URL (postgres://user:pass@host:port/db)", secret: true,
+		set: func(c *Config, v string) error {
+			if v == "" {
+				return errors.New("is required")
+			}
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+				return errors.New("must be a postgres:// URL")
+			}
+			c.DatabaseURL = v
+			return nil
+		}},
+	{name: "GRIDMAP_ADDR", def: "127.0.0.1:8080", help: "host:port the HTTP server listens on",
+		set: func(c *Config, v string) error {
+			if _, _, err := net.SplitHostPort(v); err != nil {
+				return fmt.Errorf("must be host:port: %v", err)
+			}
+			c.Addr = v
+			return nil
+		}},
+	{name: "GRIDMAP_PUBLIC_URL", help: "external base URL used in links (TileJSON, OGC API); default: from each request",
+		set: func(c *Config, v string) error {
+			if v != "" {
+				if u, err := url.Parse(v); err != nil || u.Scheme == "" || u.Host == "" {
+					return errors.New("must be an absolute URL such as https://gridmap.example.cn")
+				}
+			}
+			c.PublicURL = strings.TrimRight(v, "/")
+			return nil
+		}},
+	{name: "GRIDMAP_LOG_LEVEL", def: "info", help: "debug, info, warn or error",
+		set: func(c *Config, v string) error {
+			switch v {
+			case "debug", "info", "warn", "error":
+				c.LogLevel = v
+				return nil
+			}
+			return errors.New("must be debug, info, warn or error")
+		}},
+	{name: "GRIDMAP_LOG_FORMAT", def: "json", help: "json or text",
+		set: func(c *Config, v string) error {
+			if v != "json" && v != "text" {
+				return errors.New("must be json or text")
+			}
+			c.LogFormat = v
+			return nil
+		}},
+	{name: "GRIDMAP_NEAREST_TOLERANCE_M", def: "200", help: "a point outside every grid goes to the nearest grid within this many metres",
+		set: func(c *Config, v string) (err error) { c.NearestToleranceM, err = floatIn(v, 0, 10000); return }},
+	{name: "GRIDMAP_MAX_BODY_BYTES", def: "16777216", help: "largest request body accepted, in bytes",
+		set: func(c *Config, v string) (err error) { c.MaxBodyBytes, err = intIn(v, 1024, 1<<30); return }},
+	{name: "GRIDMAP_MAX_BATCH", def: "10000", help: "most points or incidents in one batch request",
+		set: func(c *Config, v string) (err error) { c.MaxBatchItems, err = intIn(v, 1, 1000000); return }},
+	{name: "GRIDMAP_SHUTDOWN_TIMEOUT", def: "15s", help: "how long a graceful shutdown waits for requests in flight",
+		set: func(c *Config, v string) (err error) { c.ShutdownTimeout, err = durationIn(v, 0, time.Hour); return }},
+	{name: "GRIDMAP_REQUEST_TIMEOUT", def: "30s", help: "longest a request may take (read, handle, write)",
+		set: func(c *Config, v string) (err error) { c.RequestTimeout, err = durationIn(v, time.Second, time.Hour); return }},
+	{name: "GRIDMAP_API_TOKEN", help: "if set, write requests need the header Authorization: Bearer <token>", secret: true,
+		set: func(c *Config, v string) error { c.APIToken = v; return nil }},
+	{name: "GRIDMAP_TILE_CACHE_BYTES", def: "268435456", help: "memory for cached tiles, in bytes",
+		set: func(c *Config, v string) (err error) { c.TileCacheBytes, err = intIn(v, 0, 1<<40); return }},
+	{name: "GRIDMAP_INDEX_REFRESH", def: "60s", help: "safety-net period for rebuilding caches even without a change notice (0 disables)",
+		set: func(c *Config, v string) (err error) { c.IndexRefreshPeriod, err = durationIn(v, 0, 24*time.Hour); return }},
+}
+
+// Load reads the configuration through getenv (os.Getenv in production), applying defaults, and
+// returns every invalid setting at once, secrets hidden.
+func Load(getenv func(string) string) (Config, error) {
+	var c Config
+	var errs []string
+	for _, o := range options {
+		v := strings.TrimSpace(getenv(o.name))
+		if v == "" {
+			v = o.def
+		}
+		if err := o.set(&c, v); err != nil {
+			shown := v
+			if o.secret {
+				shown = "(hidden)"
+			}
+			errs = append(errs, fmt.Sprintf("%s=%s: %v", o.name, shown, err))
+		}
+	}
+	if len(errs) > 0 {
+		return c, fmt.Errorf("config: %s", strings.Join(errs, "; "))
+	}
+	return c, nil
+}
+
+// Help lists every variable with its default and meaning, for `gridmap help`.
+func Help() string {
+	var b strings.Builder
+	opts := append([]option(nil), options...)
+	sort.SliceStable(opts, func(i, j int) bool { return opts[i].name == "DATABASE_URL" && opts[j].name != "DATABASE_URL" })
+	for _, o := range opts {
+		def := o.def
+		if def == "" {
+			def = "(none)"
+		}
+		fmt.Fprintf(&b, "  %-30s %s [default %s]\n", o.name, o.help, def)
+	}
+	return b.String()
+}
+
+// Redacted returns the settings as key/value pairs for logging, secrets hidden.
+func (c Config) Redacted() []any {
+	db := "(unset)"
+	if u, err := url.Parse(c.DatabaseURL); err == nil && c.DatabaseURL != "" {
+		db = u.Redacted()
+	}
+	token := "(unset)"
+	if c.APIToken != "" {
+		token = "(set)"
+	}
+	return []any{"database", db, "addr", c.Addr, "log_level", c.LogLevel, "nearest_tolerance_m", c.NearestToleranceM,
+		"max_body_bytes", c.MaxBodyBytes, "max_batch", c.MaxBatchItems, "api_token", token, "tile_cache_bytes", c.TileCacheBytes}
+}
+
+func floatIn(v string, lo, hi float64) (float64, error) {
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f < lo || f > hi {
+		return 0, fmt.Errorf("must be a number from %v to %v", lo, hi)
+	}
+	return f, nil
+}
+
+func intIn(v string, lo, hi int) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, fmt.Errorf("must be a whole number from %d to %d", lo, hi)
+	}
+	return n, nil
+}
+
+func durationIn(v string, lo, hi time.Duration) (time.Duration, error) {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < lo || d > hi {
+		return 0, fmt.Errorf("must be a duration (like 15s) from %v to %v", lo, hi)
+	}
+	return d, nil
+}

@@ -1,0 +1,90 @@
+package web
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/paulmach/orb"
+
+	"github.com/gridmap/gridmap/internal/gridmap"
+)
+
+// checkParams rejects query parameters the endpoint does not know, so that a typo such as
+// ?strete= is an error rather than a silently unfiltered answer.
+func checkParams(c *fiber.Ctx, allowed ...string) error {
+	var bad string
+	c.Context().QueryArgs().VisitAll(func(k, _ []byte) {
+		if bad != "" {
+			return
+		}
+		key := string(k)
+		for _, a := range allowed {
+			if a == key {
+				return
+			}
+		}
+		bad = key
+	})
+	if bad != "" {
+		return gridmap.Invalid(bad, "unknown query parameter %q; this endpoint takes: %s", bad, strings.Join(allowed, ", "))
+	}
+	return nil
+}
+
+// parseBBox reads "minLon,minLat,maxLon,maxLat" in WGS-84.
+func parseBBox(param, v string) (*orb.Bound, error) {
+	if v == "" {
+		return nil, nil
+	}
+	parts := strings.Split(v, ",")
+	if len(parts) != 4 {
+		return nil, gridmap.Invalid(param, "bbox must be four comma-separated numbers minLon,minLat,maxLon,maxLat; got %d", len(parts))
+	}
+	var f [4]float64
+	for i, p := range parts {
+		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, gridmap.Invalid(param, "bbox value %d (%q) is not a number", i+1, p)
+		}
+		f[i] = x
+	}
+	switch {
+	case f[0] < -180 || f[2] > 180 || f[1] < -90 || f[3] > 90:
+		return nil, gridmap.Invalid(param, "bbox %s is outside longitude -180..180, latitude -90..90", v)
+	case f[0] > f[2] || f[1] > f[3]:
+		return nil, gridmap.Invalid(param, "bbox %s has its minimum above its maximum; the order is minLon,minLat,maxLon,maxLat", v)
+	}
+	return &orb.Bound{Min: orb.Point{f[0], f[1]}, Max: orb.Point{f[2], f[3]}}, nil
+}
+
+// divisionFilter reads the street, community, grid and bbox parameters common to the list
+// endpoints, checking each code's format.
+func divisionFilter(c *fiber.Ctx) (gridmap.DivisionFilter, error) {
+	var f gridmap.DivisionFilter
+	if v := c.Query("street"); v != "" {
+		if !gridmap.ValidStreetCode(v) {
+			return f, gridmap.Invalid("street", "street code %q is malformed: want 9 digits, e.g. 350181003", v)
+		}
+		f.Street = v
+	}
+	if v := c.Query("community"); v != "" {
+		if !gridmap.ValidCommunityCode(v) {
+			return f, gridmap.Invalid("community", "community code %q is malformed: want 12 digits, e.g. 350181003003", v)
+		}
+		f.Community = v
+	}
+	if v := c.Query("grid"); v != "" {
+		if !gridmap.ValidGridCode(v) {
+			return f, gridmap.Invalid("grid", "grid code %q is malformed: want 15 digits, e.g. 350181003003001", v)
+		}
+		f.Grid = v
+	}
+	b, err := parseBBox("bbox", c.Query("bbox"))
+	if err != nil {
+		return f, err
+	}
+	f.BBox = b
+	return f, nil
+}

@@ -1,0 +1,208 @@
+// Package web is gridmap's HTTP interface: a fiber app with the read APIs, intake, tiles,
+// feature services, health checks, metrics and the embedded front end. It depends on the
+// domain's interfaces, never on storage: cmd/gridmap wires the concrete pieces in.
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+
+	"github.com/gridmap/gridmap/internal/gridmap"
+)
+
+// Health tells whether the server can do its work: the database answers and its schema is
+// the one this binary expects.
+type Health interface {
+	Ping(ctx context.Context) error
+	MigrationState(ctx context.Context) (current, latest int64, err error)
+}
+
+// Deps are the services the HTTP layer calls.
+type Deps struct {
+	Divisions gridmap.DivisionStore
+	Health    Health
+	Static    fs.FS // the front end; nil serves none
+}
+
+// Options tune the server; zero values take the defaults of internal/config.
+type Options struct {
+	Logger         *slog.Logger
+	MaxBodyBytes   int
+	RequestTimeout time.Duration
+	APIToken       string
+	PublicURL      string
+	MaxBatch       int
+}
+
+// Server is the fiber app with its dependencies.
+type Server struct {
+	app     *fiber.App
+	deps    Deps
+	opts    Options
+	log     *slog.Logger
+	metrics *metrics
+	started time.Time
+}
+
+// New builds the server and its routes.
+func New(deps Deps, opts Options) *Server {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.MaxBodyBytes == 0 {
+		opts.MaxBodyBytes = 16 << 20
+	}
+	if opts.RequestTimeout == 0 {
+		opts.RequestTimeout = 30 * time.Second
+	}
+	if opts.MaxBatch == 0 {
+		opts.MaxBatch = 10000
+	}
+	s := &Server{deps: deps, opts: opts, log: opts.Logger, metrics: newMetrics(), started: time.Now()}
+	s.app = fiber.New(fiber.Config{
+		AppName:               "gridmap",
+		BodyLimit:             opts.MaxBodyBytes,
+		ReadTimeout:           opts.RequestTimeout,
+		WriteTimeout:          opts.RequestTimeout,
+		IdleTimeout:           2 * time.Minute,
+		DisableStartupMessage: true,
+		ErrorHandler:          s.errorHandler,
+		JSONEncoder:           jsonMarshal,
+		StrictRouting:         false,
+		CaseSensitive:         true,
+	})
+	s.routes()
+	return s
+}
+
+func (s *Server) routes() {
+	app := s.app
+	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
+		s.log.Error("panic", "request_id", requestID(c), "panic", e)
+	}}))
+	app.Use(s.requestLog)
+
+	app.Get("/healthz", s.healthz)
+	app.Get("/readyz", s.readyz)
+	app.Get("/metrics", s.metricsHandler)
+
+	api := app.Group("/api/v1")
+	api.Get("/streets", s.listStreets)
+	api.Get("/communities", s.listCommunities)
+	api.Get("/grids", s.listGrids)
+	api.Get("/grids/:code", s.getGrid)
+	api.Get("/red-positions", s.listPlaces(gridmap.RedPositions))
+	api.Get("/stations", s.listPlaces(gridmap.Stations))
+	api.Use(func(c *fiber.Ctx) error {
+		return gridmap.NotFound("no API endpoint %s %s", c.Method(), c.Path())
+	})
+
+	if s.deps.Static != nil {
+		app.Use("/", filesystem.New(filesystem.Config{Root: http.FS(s.deps.Static), Index: "index.html", MaxAge: 300}))
+	}
+	app.Use(func(c *fiber.Ctx) error { return gridmap.NotFound("nothing at %s", c.Path()) })
+}
+
+// App exposes the fiber app, for tests (app.Test) and for wiring more routes.
+func (s *Server) App() *fiber.App { return s.app }
+
+// Serve accepts connections on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
+
+// Shutdown stops accepting connections and waits for requests in flight until ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWithContext(ctx) }
+
+// requestLog gives each request an id (kept from X-Request-ID when the caller sent a sane one),
+// and logs it with its status and duration when it is done.
+func (s *Server) requestLog(c *fiber.Ctx) error {
+	start := time.Now()
+	id := c.Get(fiber.HeaderXRequestID)
+	if !saneRequestID(id) {
+		b := make([]byte, 8)
+		rand.Read(b)
+		id = hex.EncodeToString(b)
+	}
+	c.Locals("request_id", id)
+	c.Set(fiber.HeaderXRequestID, id)
+	err := c.Next()
+	if err != nil {
+		if herr := s.app.ErrorHandler(c, err); herr != nil {
+			c.Status(http.StatusInternalServerError)
+		}
+	}
+	status := c.Response().StatusCode()
+	d := time.Since(start)
+	route := c.Route().Path
+	s.metrics.observe(c.Method(), route, status, d)
+	s.log.Log(c.UserContext(), logLevelFor(status), "request", "request_id", id, "method", c.Method(),
+		"path", c.Path(), "route", route, "status", status, "duration_ms", float64(d.Microseconds())/1000,
+		"bytes", len(c.Response().Body()), "remote", c.IP())
+	return nil
+}
+
+func saneRequestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+func requestID(c *fiber.Ctx) string {
+	id, _ := c.Locals("request_id").(string)
+	return id
+}
+
+func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
+
+// healthz answers as long as the process runs and serves HTTP.
+func (s *Server) healthz(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(fiber.Map{"status": "ok", "uptime_s": int(time.Since(s.started).Seconds())})
+}
+
+// readyz answers 200 only when the database answers and its schema is current, so a load
+// balancer sends no traffic to an instance that cannot serve it.
+func (s *Server) readyz(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	ctx, cancel := context.WithTimeout(c.UserContext(), 3*time.Second)
+	defer cancel()
+	if s.deps.Health == nil {
+		return &gridmap.Error{Code: gridmap.EUnavailable, Message: "no database configured"}
+	}
+	if err := s.deps.Health.Ping(ctx); err != nil {
+		return &gridmap.Error{Code: gridmap.EUnavailable, Message: "database unreachable", Err: err}
+	}
+	cur, latest, err := s.deps.Health.MigrationState(ctx)
+	if err != nil {
+		return &gridmap.Error{Code: gridmap.EUnavailable, Message: "cannot read the schema version", Err: err}
+	}
+	if cur != latest {
+		return gridmap.Errorf(gridmap.EUnavailable, "database schema is at version %d, this server needs %d: run gridmap migrate", cur, latest)
+	}
+	return c.JSON(fiber.Map{"status": "ready", "schema_version": cur})
+}
+
+// baseURL is the external URL of this server, for links in documents.
+func (s *Server) baseURL(c *fiber.Ctx) string {
+	if s.opts.PublicURL != "" {
+		return s.opts.PublicURL
+	}
+	return strings.TrimRight(c.BaseURL(), "/")
+}

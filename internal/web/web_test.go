@@ -1,0 +1,190 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/gridmap/gridmap/internal/dataset"
+	"github.com/gridmap/gridmap/internal/dataset/datasettest"
+	"github.com/gridmap/gridmap/internal/postgis"
+	"github.com/gridmap/gridmap/internal/testdb"
+	"github.com/gridmap/gridmap/internal/web"
+)
+
+// miniSeed imports the mini dataset's divisions and places (not its incidents).
+var miniSeed = testdb.Seed{Key: "web-mini-v1", Fill: func(ctx context.Context, url string) error {
+	db, err := postgis.Open(ctx, url, nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	d, err := dataset.Load(datasettest.Dir(), dataset.Options{})
+	if err != nil {
+		return err
+	}
+	d.Incidents = nil
+	_, err = db.Import(ctx, d, nil, nil)
+	return err
+}}
+
+func newServer(t *testing.T) *web.Server {
+	t.Helper()
+	db, err := postgis.Open(context.Background(), testdb.NewSeeded(t, miniSeed), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	return web.New(web.Deps{Divisions: db, Health: db}, web.Options{})
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func get(t *testing.T, s *web.Server, target string) response {
+	t.Helper()
+	resp, err := s.App().Test(httptest.NewRequest(http.MethodGet, target, nil), -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return response{resp.StatusCode, resp.Header, b}
+}
+
+type featureCollection struct {
+	Type     string `json:"type"`
+	Features []struct {
+		ID         string         `json:"id"`
+		Geometry   map[string]any `json:"geometry"`
+		Properties map[string]any `json:"properties"`
+	} `json:"features"`
+}
+
+func TestReadAPIs(t *testing.T) {
+	s := newServer(t)
+	tests := []struct {
+		target string
+		n      int
+		geom   string
+	}{
+		{"/api/v1/streets", 1, "MultiPolygon"},
+		{"/api/v1/communities", 1, "MultiPolygon"},
+		{"/api/v1/communities?street=350181003", 1, "MultiPolygon"},
+		{"/api/v1/communities?street=350181007", 0, ""},
+		{"/api/v1/grids", 2, "MultiPolygon"},
+		{"/api/v1/grids?community=350181003003", 2, "MultiPolygon"},
+		{"/api/v1/grids?street=350181003&bbox=119.371,25.721,119.372,25.722", 1, "MultiPolygon"},
+		{"/api/v1/grids?bbox=120,26,121,27", 0, ""},
+		{"/api/v1/red-positions", 1, "Point"},
+		{"/api/v1/stations?community=350181003003", 1, "Point"},
+		{"/api/v1/stations?kind=deliberation_hall", 0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.target, func(t *testing.T) {
+			r := get(t, s, tt.target)
+			if r.status != 200 || r.header.Get("Content-Type") != "application/geo+json" {
+				t.Fatalf("status %d, type %q: %s", r.status, r.header.Get("Content-Type"), r.body)
+			}
+			var fc featureCollection
+			if err := json.Unmarshal(r.body, &fc); err != nil {
+				t.Fatal(err)
+			}
+			if fc.Type != "FeatureCollection" || len(fc.Features) != tt.n {
+				t.Fatalf("got %s with %d features, want %d", fc.Type, len(fc.Features), tt.n)
+			}
+			for _, f := range fc.Features {
+				if f.Geometry["type"] != tt.geom || f.ID == "" {
+					t.Errorf("feature %q has geometry %v", f.ID, f.Geometry["type"])
+				}
+			}
+		})
+	}
+	r := get(t, s, "/api/v1/grids/350181003003002")
+	if r.status != 200 || !strings.Contains(string(r.body), `"households":280`) {
+		t.Errorf("one grid: %d %s", r.status, r.body)
+	}
+}
+
+func TestNoPersonalData(t *testing.T) {
+	s := newServer(t)
+	for _, target := range []string{"/api/v1/streets", "/api/v1/communities", "/api/v1/grids", "/api/v1/grids/350181003003001", "/api/v1/red-positions", "/api/v1/stations"} {
+		body := string(get(t, s, target).body)
+		for _, secret := range []string{"林测试", "陈测试", "19900000001", "phone", "reporter"} {
+			if strings.Contains(body, secret) {
+				t.Errorf("%s leaks %q", target, secret)
+			}
+		}
+	}
+}
+
+func TestBadRequestsAreProblems(t *testing.T) {
+	s := newServer(t)
+	tests := []struct {
+		target string
+		status int
+		field  string
+		detail string
+	}{
+		{"/api/v1/grids?bbox=1,2,3", 400, "bbox", "four comma-separated numbers"},
+		{"/api/v1/grids?bbox=a,2,3,4", 400, "bbox", "not a number"},
+		{"/api/v1/grids?bbox=119.4,25.7,119.3,25.8", 400, "bbox", "minimum above its maximum"},
+		{"/api/v1/grids?bbox=119,25,190,26", 400, "bbox", "outside longitude"},
+		{"/api/v1/grids?street=3501", 400, "street", "malformed"},
+		{"/api/v1/grids?community=abc", 400, "community", "malformed"},
+		{"/api/v1/grids?strete=350181003", 400, "strete", "unknown query parameter"},
+		{"/api/v1/grids/350181003003999", 404, "", "not found"},
+		{"/api/v1/grids/12345", 400, "code", "malformed"},
+		{"/api/v1/stations?kind=casino", 400, "kind", "unknown kind"},
+		{"/api/v1/nothing", 404, "", "no API endpoint"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.target, func(t *testing.T) {
+			r := get(t, s, tt.target)
+			if r.status != tt.status {
+				t.Fatalf("status %d, want %d: %s", r.status, tt.status, r.body)
+			}
+			if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
+				t.Errorf("content type %q", ct)
+			}
+			var p web.Problem
+			if err := json.Unmarshal(r.body, &p); err != nil {
+				t.Fatal(err)
+			}
+			if p.Status != tt.status || p.Field != tt.field || !strings.Contains(p.Detail, tt.detail) || p.RequestID == "" {
+				t.Errorf("problem %+v, want field %q and detail with %q", p, tt.field, tt.detail)
+			}
+		})
+	}
+}
+
+func TestHealth(t *testing.T) {
+	s := newServer(t)
+	if r := get(t, s, "/healthz"); r.status != 200 {
+		t.Errorf("healthz %d", r.status)
+	}
+	if r := get(t, s, "/readyz"); r.status != 200 || !strings.Contains(string(r.body), "ready") {
+		t.Errorf("readyz %d %s", r.status, r.body)
+	}
+	// A real pool whose connections are gone stands for a database that went away.
+	gone, err := postgis.Open(context.Background(), testdb.New(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone.Close()
+	down := web.New(web.Deps{Health: gone}, web.Options{})
+	if r := get(t, down, "/readyz"); r.status != 503 {
+		t.Errorf("readyz with the database down: %d %s", r.status, r.body)
+	}
+	if r := get(t, s, "/metrics"); r.status != 200 || !strings.Contains(string(r.body), "gridmap_http_requests_total") {
+		t.Errorf("metrics %d %s", r.status, r.body)
+	}
+}
+
