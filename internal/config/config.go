@@ -94,13 +94,19 @@ var options = []option{
 	{name: "GRIDMAP_SHUTDOWN_TIMEOUT", def: "15s", help: "how long a graceful shutdown waits for requests in flight",
 		set: func(c *Config, v string) (err error) { c.ShutdownTimeout, err = durationIn(v, 0, time.Hour); return }},
 	{name: "GRIDMAP_REQUEST_TIMEOUT", def: "30s", help: "longest a request may take (read, handle, write)",
-		set: func(c *Config, v string) (err error) { c.RequestTimeout, err = durationIn(v, time.Second, time.Hour); return }},
+		set: func(c *Config, v string) (err error) {
+			c.RequestTimeout, err = durationIn(v, time.Second, time.Hour)
+			return
+		}},
 	{name: "GRIDMAP_API_TOKEN", help: "if set, write requests need the header Authorization: Bearer <token>", secret: true,
 		set: func(c *Config, v string) error { c.APIToken = v; return nil }},
 	{name: "GRIDMAP_TILE_CACHE_BYTES", def: "268435456", help: "memory for cached tiles, in bytes",
 		set: func(c *Config, v string) (err error) { c.TileCacheBytes, err = intIn(v, 0, 1<<40); return }},
 	{name: "GRIDMAP_INDEX_REFRESH", def: "60s", help: "safety-net period for rebuilding caches even without a change notice (0 disables)",
-		set: func(c *Config, v string) (err error) { c.IndexRefreshPeriod, err = durationIn(v, 0, 24*time.Hour); return }},
+		set: func(c *Config, v string) (err error) {
+			c.IndexRefreshPeriod, err = durationIn(v, 0, 24*time.Hour)
+			return
+		}},
 }
 
 // Load reads the configuration through getenv (os.Getenv in production), applying defaults, and

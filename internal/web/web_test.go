@@ -187,4 +187,3 @@ func TestHealth(t *testing.T) {
 		t.Errorf("metrics %d %s", r.status, r.body)
 	}
 }
-
