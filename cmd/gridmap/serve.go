@@ -43,6 +43,7 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 	a.cancel = cancel
 	a.server = web.New(web.Deps{
 		Divisions: db,
+		Features:  db,
 		Health:    db,
 		Static:    static.FS,
 	}, web.Options{

@@ -133,6 +133,7 @@ const (
 	MethodContains   = "contains"   // the point lies in the grid
 	MethodNearest    = "nearest"    // outside every grid, nearest grid within the tolerance
 	MethodUnassigned = "unassigned" // outside every grid and beyond the tolerance
+	MethodManual     = "manual"     // handed to a grid by a person
 )
 
 // Assignment is the grid an incident belongs to and how that was decided. For MethodUnassigned

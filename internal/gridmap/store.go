@@ -2,6 +2,7 @@ package gridmap
 
 import (
 	"context"
+	"time"
 
 	"github.com/paulmach/orb"
 )
@@ -31,4 +32,50 @@ type DivisionStore interface {
 	Grids(ctx context.Context, f DivisionFilter) ([]Grid, error)
 	Grid(ctx context.Context, code string) (Grid, error)
 	Places(ctx context.Context, layer PlaceLayer, f DivisionFilter) ([]Place, error)
+}
+
+// StoreResult is the outcome of storing one incident: its id, whether this call created it or
+// it was already stored under the same client key, and whether that earlier request differed
+// (the client reused a key for another report).
+type StoreResult struct {
+	ID        int64
+	Created   bool
+	CreatedAt time.Time
+	Mismatch  bool
+}
+
+// IncidentFilter narrows a list of incidents. Empty fields do not filter.
+type IncidentFilter struct {
+	Grid, Community, Street string
+	Status                  []string
+	Category                []string
+	Channel                 string
+	Since, Until            time.Time // on reported_at: Since inclusive, Until exclusive
+	BBox                    *orb.Bound
+	Overdue                 *bool
+	Unassigned              bool
+}
+
+// Transition is a requested move of an incident through the workflow.
+type Transition struct {
+	To    string
+	Actor string
+	Note  string
+	Grid  string // for a move to assigned: the grid to hand it to ("" keeps the current grid)
+}
+
+// IncidentStore keeps incidents and their audit trails. Writes are transactional: an incident,
+// its assignment and its first audit event are stored together or not at all.
+type IncidentStore interface {
+	// CreateIncidents stores prepared incidents, each with a distinct ClientKey; incidents whose
+	// key is already stored are not stored again.
+	CreateIncidents(ctx context.Context, ins []Incident, hashes [][]byte) ([]StoreResult, error)
+	// Incident returns one incident with its history.
+	Incident(ctx context.Context, id int64) (Incident, error)
+	// Incidents returns up to limit incidents matching f, newest first, with ids below before
+	// (0: from the newest).
+	Incidents(ctx context.Context, f IncidentFilter, limit int, before int64) ([]Incident, error)
+	// Transition moves an incident through the workflow, recording the move in its history;
+	// an illegal move is an EConflict error.
+	Transition(ctx context.Context, id int64, t Transition) (Incident, error)
 }

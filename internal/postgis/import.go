@@ -2,6 +2,7 @@ package postgis
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -30,10 +31,17 @@ type ImportStats struct {
 	Duration time.Duration
 }
 
-// IncidentPlanner turns reports into incidents ready to store, given the grids as they will be
-// after the import: the same locate-and-assign code the HTTP intake uses, supplied by the caller
-// because storage does not know the index.
-type IncidentPlanner func(grids []gridmap.Grid) (func(gridmap.Report) (gridmap.Incident, error), error)
+// Planner locates and prepares incidents against one set of grids: the same code the HTTP
+// intake uses, supplied by the caller because storage does not know the index.
+type Planner interface {
+	// Prepare turns a report into an incident ready to store.
+	Prepare(rep gridmap.Report) (gridmap.Incident, error)
+	// Assign finds the grid of a WGS-84 point.
+	Assign(lon, lat float64) gridmap.Assignment
+}
+
+// IncidentPlanner builds a Planner over the grids as they stand inside an import's transaction.
+type IncidentPlanner func(grids []gridmap.Grid) (Planner, error)
 
 // Import loads a dataset in one transaction. It first stages every feature and lets PostGIS
 // check them all — valid geometry, known parents, communities inside their street, grids inside
@@ -80,8 +88,23 @@ func (db *DB) Import(ctx context.Context, d *dataset.Dataset, plan IncidentPlann
 		stats.Updated[m.layer] += upd
 	}
 	progress("saving", len(merges), len(merges))
-	if len(d.Incidents) > 0 {
-		if err := importIncidents(ctx, tx, d, plan, &stats, progress); err != nil {
+	gridsChanged := stats.Inserted[dataset.Grids]+stats.Updated[dataset.Grids] > 0
+	if len(d.Incidents) > 0 || (gridsChanged && plan != nil) {
+		if plan == nil {
+			return stats, fmt.Errorf("postgis: import: the dataset has incidents but no incident planner was given")
+		}
+		planner, err := plannerInTx(ctx, tx, plan)
+		if err != nil {
+			return stats, err
+		}
+		if gridsChanged {
+			n, err := reassignOpen(ctx, tx, planner, "grid boundaries changed by an import")
+			if err != nil {
+				return stats, err
+			}
+			stats.Updated["incidents"] += n
+		}
+		if err := importIncidents(ctx, tx, d, planner, &stats, progress); err != nil {
 			return stats, err
 		}
 	}

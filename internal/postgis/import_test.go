@@ -29,21 +29,24 @@ func openTestDB(t *testing.T) *postgis.DB {
 
 // simplePlanner assigns by plain containment; the real planner (internal/intake) is tested
 // with the index. Storage only needs some prepared incidents here.
-func simplePlanner(grids []gridmap.Grid) (func(gridmap.Report) (gridmap.Incident, error), error) {
-	return func(r gridmap.Report) (gridmap.Incident, error) {
-		in := gridmap.Incident{
-			ClientKey: r.ClientKey, Point: orb.Point{r.Lon, r.Lat}, Reported: orb.Point{r.Lon, r.Lat}, CRS: r.CRS,
-			Category: r.Category, Channel: r.Channel, Description: r.Description, Reporter: r.Reporter,
-			Status: r.Status, ReportedAt: r.ReportedAt, DueAt: r.ReportedAt,
-			Assignment: gridmap.Assignment{Method: gridmap.MethodUnassigned, Reason: "outside every grid"},
+func simplePlanner(grids []gridmap.Grid) (postgis.Planner, error) { return containsPlanner(grids), nil }
+
+type containsPlanner []gridmap.Grid
+
+func (p containsPlanner) Assign(lon, lat float64) gridmap.Assignment {
+	for _, g := range p {
+		if planar.MultiPolygonContains(g.Geometry, orb.Point{lon, lat}) {
+			return gridmap.Assignment{GridCode: g.Code, Method: gridmap.MethodContains}
 		}
-		for _, g := range grids {
-			if planar.MultiPolygonContains(g.Geometry, in.Point) {
-				in.Assignment = gridmap.Assignment{GridCode: g.Code, Method: gridmap.MethodContains}
-				break
-			}
-		}
-		return in, nil
+	}
+	return gridmap.Assignment{Method: gridmap.MethodUnassigned, Reason: "outside every grid"}
+}
+
+func (p containsPlanner) Prepare(r gridmap.Report) (gridmap.Incident, error) {
+	return gridmap.Incident{
+		ClientKey: r.ClientKey, Point: orb.Point{r.Lon, r.Lat}, Reported: orb.Point{r.Lon, r.Lat}, CRS: r.CRS,
+		Category: r.Category, Channel: r.Channel, Description: r.Description, Reporter: r.Reporter,
+		Status: r.Status, ReportedAt: r.ReportedAt, DueAt: r.ReportedAt, Assignment: p.Assign(r.Lon, r.Lat),
 	}, nil
 }
 

@@ -11,15 +11,6 @@ import (
 	"github.com/gridmap/gridmap/internal/gridmap"
 )
 
-// Stored is the outcome of storing one incident: its id, whether this call created it or it was
-// already stored under the same client key, and whether that earlier request differed.
-type Stored struct {
-	ID        int64
-	Created   bool
-	CreatedAt time.Time
-	Mismatch  bool // same client key, different request: the caller reused a key
-}
-
 // insertIncidentsSQL stores a batch of prepared incidents and their first audit events in one
 // statement: the values arrive as arrays (one round trip, binary), rows whose client key is
 // already stored are skipped, and every input row comes back with the id it now has.
@@ -54,7 +45,7 @@ ORDER BY input.ord`
 
 // insertIncidents stores prepared incidents (each with a unique ClientKey) in q's transaction.
 // hashes holds each request's digest (or nil). Within one call, client keys must be distinct.
-func insertIncidents(ctx context.Context, q pgx.Tx, ins []gridmap.Incident, hashes [][]byte, actor, note string) ([]Stored, error) {
+func insertIncidents(ctx context.Context, q pgx.Tx, ins []gridmap.Incident, hashes [][]byte, actor, note string) ([]gridmap.StoreResult, error) {
 	n := len(ins)
 	if n == 0 {
 		return nil, nil
@@ -108,9 +99,9 @@ func insertIncidents(ctx context.Context, q pgx.Tx, ins []gridmap.Incident, hash
 	if err != nil {
 		return nil, translate(err, "store incidents")
 	}
-	out := make([]Stored, n)
+	out := make([]gridmap.StoreResult, n)
 	var i int32
-	var s Stored
+	var s gridmap.StoreResult
 	_, err = pgx.ForEachRow(rows, []any{&i, &s.ID, &s.Created, &s.CreatedAt, &s.Mismatch}, func() error {
 		out[i] = s
 		return nil
@@ -133,34 +124,34 @@ func insertIncidents(ctx context.Context, q pgx.Tx, ins []gridmap.Incident, hash
 	return out, nil
 }
 
-// importIncidents assigns the dataset's reports against the grids as they now stand in the
-// transaction, and stores those whose client id is not yet stored.
-func importIncidents(ctx context.Context, tx pgx.Tx, d *dataset.Dataset, plan IncidentPlanner, stats *ImportStats, progress Progress) error {
-	if plan == nil {
-		return fmt.Errorf("postgis: import: the dataset has incidents but no incident planner was given")
-	}
+// plannerInTx builds a planner over the grids as they stand in the transaction.
+func plannerInTx(ctx context.Context, tx pgx.Tx, plan IncidentPlanner) (Planner, error) {
 	rows, err := tx.Query(ctx, `SELECT `+gridColumns+` FROM grids ORDER BY code`)
 	if err != nil {
-		return translate(err, "import: read grids")
+		return nil, translate(err, "import: read grids")
 	}
 	grids, err := collect(rows, "import: read grids", func(r pgx.CollectableRow) (gridmap.Grid, error) { return scanGrid(r) })
 	if err != nil {
-		return err
+		return nil, err
 	}
-	prepare, err := plan(grids)
+	p, err := plan(grids)
 	if err != nil {
-		return fmt.Errorf("postgis: import: %w", err)
+		return nil, fmt.Errorf("postgis: import: %w", err)
 	}
+	return p, nil
+}
+
+// importIncidents stores the dataset's reports whose client id is not yet stored.
+func importIncidents(ctx context.Context, tx pgx.Tx, d *dataset.Dataset, planner Planner, stats *ImportStats, progress Progress) error {
 	const chunk = 2000
 	total := len(d.Incidents)
 	for start := 0; start < total; start += chunk {
 		end := min(start+chunk, total)
 		batch := make([]gridmap.Incident, 0, end-start)
 		for _, rep := range d.Incidents[start:end] {
-			in, err := prepare(rep)
+			in, err := planner.Prepare(rep)
 			if err != nil {
-				p := d.ProblemAt(dataset.Incidents, rep.ClientKey, err.Error())
-				return dataset.Problems{p}
+				return dataset.Problems{d.ProblemAt(dataset.Incidents, rep.ClientKey, err.Error())}
 			}
 			batch = append(batch, in)
 		}
@@ -178,4 +169,60 @@ func importIncidents(ctx context.Context, tx pgx.Tx, d *dataset.Dataset, plan In
 		progress("incidents", end, total)
 	}
 	return nil
+}
+
+// reassignOpen moves every open, automatically assigned incident whose point now falls in
+// another grid (or in none) to where the planner's grids put it, with an audit event each. It
+// runs in the transaction that changed the grids, so exactly one writer does it, once.
+func reassignOpen(ctx context.Context, tx pgx.Tx, planner Planner, why string) (int, error) {
+	rows, err := tx.Query(ctx, `SELECT id, ST_X(geom), ST_Y(geom), coalesce(grid_code, '') FROM incidents
+WHERE status = ANY($1) AND assign_method <> 'manual' FOR UPDATE`, openStatuses)
+	if err != nil {
+		return 0, translate(err, "reassign: read open incidents")
+	}
+	var (
+		ids                    []int64
+		grids                  []*string
+		methods, reasons, from []string
+		dists                  []float64
+		id                     int64
+		lon, lat               float64
+		cur                    string
+	)
+	_, err = pgx.ForEachRow(rows, []any{&id, &lon, &lat, &cur}, func() error {
+		a := planner.Assign(lon, lat)
+		if a.GridCode == cur {
+			return nil
+		}
+		ids = append(ids, id)
+		from = append(from, cur)
+		if a.GridCode == "" {
+			grids = append(grids, nil)
+		} else {
+			g := a.GridCode
+			grids = append(grids, &g)
+		}
+		methods, dists, reasons = append(methods, a.Method), append(dists, a.DistanceM), append(reasons, a.Reason)
+		return nil
+	})
+	if err != nil || len(ids) == 0 {
+		return 0, translate(err, "reassign: read open incidents")
+	}
+	_, err = tx.Exec(ctx, `
+WITH m AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::float8[], $5::text[], $6::text[]) AS t(id, grid_code, method, distance, reason, from_grid)),
+upd AS (
+    UPDATE incidents i SET grid_code = m.grid_code, assign_method = m.method, assign_distance_m = m.distance,
+        assign_reason = m.reason, updated_at = now(),
+        status = CASE WHEN m.grid_code IS NULL AND i.status = 'assigned' THEN 'reported'
+                      WHEN m.grid_code IS NOT NULL AND i.status = 'reported' THEN 'assigned' ELSE i.status END
+    FROM m WHERE i.id = m.id
+    RETURNING i.id, i.status, i.grid_code)
+INSERT INTO incident_events (incident_id, actor, from_status, to_status, grid_code, note)
+SELECT upd.id, 'system', upd.status, upd.status, upd.grid_code,
+       format('reassigned: %s; grid %s -> %s (%s)', $7::text, coalesce(nullif(m.from_grid, ''), 'none'), coalesce(upd.grid_code, 'none'), m.method)
+FROM upd JOIN m ON m.id = upd.id`, ids, grids, methods, dists, reasons, from, why)
+	if err != nil {
+		return 0, translate(err, "reassign open incidents")
+	}
+	return len(ids), nil
 }

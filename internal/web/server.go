@@ -6,6 +6,7 @@ package web
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
 	"io/fs"
@@ -20,6 +21,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"github.com/gridmap/gridmap/internal/gridmap"
+	"github.com/gridmap/gridmap/internal/intake"
 )
 
 // Health tells whether the server can do its work: the database answers and its schema is
@@ -32,6 +34,10 @@ type Health interface {
 // Deps are the services the HTTP layer calls.
 type Deps struct {
 	Divisions gridmap.DivisionStore
+	Incidents gridmap.IncidentStore
+	Features  gridmap.FeatureStore
+	Intake    *intake.Service
+	Locator   func() intake.Locator // the current index snapshot
 	Health    Health
 	Static    fs.FS // the front end; nil serves none
 }
@@ -105,9 +111,25 @@ func (s *Server) routes() {
 	api.Get("/grids/:code", s.getGrid)
 	api.Get("/red-positions", s.listPlaces(gridmap.RedPositions))
 	api.Get("/stations", s.listPlaces(gridmap.Stations))
+	api.Get("/categories", s.categories)
+	if s.deps.Locator != nil {
+		api.Get("/locate", s.locateOne)
+		api.Post("/locate", s.locateMany)
+	}
+	if s.deps.Intake != nil && s.deps.Incidents != nil {
+		api.Post("/incidents", s.requireToken, s.createIncident)
+		api.Post("/incidents/batch", s.requireToken, s.createBatch)
+		api.Get("/incidents", s.listIncidents)
+		api.Get("/incidents/:id", s.getIncident)
+		api.Post("/incidents/:id/transitions", s.requireToken, s.transition)
+	}
 	api.Use(func(c *fiber.Ctx) error {
 		return gridmap.NotFound("no API endpoint %s %s", c.Method(), c.Path())
 	})
+
+	if s.deps.Features != nil {
+		s.ogcRoutes()
+	}
 
 	if s.deps.Static != nil {
 		app.Use("/", filesystem.New(filesystem.Config{Root: http.FS(s.deps.Static), Index: "index.html", MaxAge: 300}))
@@ -171,6 +193,8 @@ func requestID(c *fiber.Ctx) string {
 
 func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
 
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
 // healthz answers as long as the process runs and serves HTTP.
 func (s *Server) healthz(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
@@ -205,4 +229,24 @@ func (s *Server) baseURL(c *fiber.Ctx) string {
 		return s.opts.PublicURL
 	}
 	return strings.TrimRight(c.BaseURL(), "/")
+}
+
+// requireToken guards writes when GRIDMAP_API_TOKEN is set: the caller must send
+// Authorization: Bearer <token>. Compared in constant time.
+func (s *Server) requireToken(c *fiber.Ctx) error {
+	if s.opts.APIToken == "" || s.authorised(c) {
+		return c.Next()
+	}
+	c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="gridmap"`)
+	return gridmap.Errorf(gridmap.EUnauthorized, "this request needs the header Authorization: Bearer <token>")
+}
+
+// authorised reports whether the caller presented the configured API token; only such callers
+// see personal data (reporter contacts). Without a configured token nobody does.
+func (s *Server) authorised(c *fiber.Ctx) bool {
+	if s.opts.APIToken == "" {
+		return false
+	}
+	got := strings.TrimPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
+	return subtle.ConstantTimeCompare([]byte(got), []byte(s.opts.APIToken)) == 1
 }

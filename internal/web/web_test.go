@@ -187,3 +187,77 @@ func TestHealth(t *testing.T) {
 		t.Errorf("metrics %d %s", r.status, r.body)
 	}
 }
+
+func newOGCServer(t *testing.T) *web.Server {
+	t.Helper()
+	db, err := postgis.Open(context.Background(), testdb.NewSeeded(t, miniSeed), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	return web.New(web.Deps{Divisions: db, Features: db, Health: db}, web.Options{})
+}
+
+func TestOGCFeatures(t *testing.T) {
+	s := newOGCServer(t)
+	r := get(t, s, "/ogc/collections/grids/items?limit=1")
+	var fc struct {
+		NumberMatched  int `json:"numberMatched"`
+		NumberReturned int `json:"numberReturned"`
+		Features       []struct {
+			ID         string         `json:"id"`
+			Properties map[string]any `json:"properties"`
+		}
+		Links []struct{ Href, Rel string }
+	}
+	if err := json.Unmarshal(r.body, &fc); err != nil || r.status != 200 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	if fc.NumberMatched != 2 || fc.NumberReturned != 1 || len(fc.Features) != 1 {
+		t.Errorf("matched %d returned %d", fc.NumberMatched, fc.NumberReturned)
+	}
+	rels := map[string]string{}
+	for _, l := range fc.Links {
+		rels[l.Rel] = l.Href
+	}
+	if !strings.Contains(rels["next"], "offset=1") || rels["prev"] != "" {
+		t.Errorf("links %v", rels)
+	}
+	if p := fc.Features[0].Properties; p["party_members"] != 1.0 || p["households_covered"] != 12.0 {
+		t.Errorf("grid coverage properties %v", p)
+	}
+	r = get(t, s, "/ogc/collections/grids/items?code=350181003003002")
+	if !strings.Contains(string(r.body), `"numberMatched":1`) {
+		t.Errorf("property filter: %s", r.body)
+	}
+	for _, target := range []string{"/ogc", "/ogc/conformance", "/ogc/api", "/ogc/collections", "/ogc/collections/stations", "/ogc/collections/stations/queryables", "/ogc/collections/red_positions/items/350181003003001-R1"} {
+		if r := get(t, s, target); r.status != 200 {
+			t.Errorf("%s: %d %s", target, r.status, r.body)
+		}
+	}
+	bad := []struct {
+		target string
+		status int
+		field  string
+	}{
+		{"/ogc/collections/nope/items", 404, "collectionId"},
+		{"/ogc/collections/grids/items?bbox=1,2", 400, "bbox"},
+		{"/ogc/collections/grids/items?limit=100000", 400, "limit"},
+		{"/ogc/collections/grids/items?households=3", 400, "households"},
+		{"/ogc/collections/grids/items?colour=red", 400, "colour"},
+		{"/ogc/collections/incidents/items?datetime=yesterday", 400, "datetime"},
+		{"/ogc/collections/grids/items?datetime=2026-11-01T00:00:00Z", 400, "datetime"},
+		{"/ogc/collections/grids/items/999", 404, ""},
+	}
+	for _, b := range bad {
+		r := get(t, s, b.target)
+		var p web.Problem
+		json.Unmarshal(r.body, &p)
+		if r.status != b.status || p.Field != b.field {
+			t.Errorf("%s: %d field %q, want %d %q: %s", b.target, r.status, p.Field, b.status, b.field, r.body)
+		}
+	}
+	if body := string(get(t, s, "/ogc/collections/grids/items").body); strings.Contains(body, "林测试") || strings.Contains(body, "1990000000") {
+		t.Error("personal data in feature service")
+	}
+}

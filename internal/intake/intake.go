@@ -1,0 +1,226 @@
+// Package intake turns residents' reports into stored, assigned incidents: it validates a
+// report, converts its coordinates to WGS-84, finds its grid with the in-memory index, works out
+// its due time, and stores it through the domain's IncidentStore — the same code for single
+// reports, batches and dataset imports, so all three assign alike.
+package intake
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/gridmap/gridmap/internal/crs"
+	"github.com/gridmap/gridmap/internal/gridmap"
+)
+
+// Locator assigns a WGS-84 point to a grid: contains, nearest within the tolerance, or
+// unassigned with the reason. Implementations must be safe for concurrent use.
+type Locator interface {
+	Assign(lon, lat float64) gridmap.Assignment
+}
+
+// Prepare validates a report and builds the incident to store, with the digest of the request
+// (so a reused client key with a different report is caught). Validation problems are returned
+// as field errors, and no incident.
+func Prepare(loc Locator, rep gridmap.Report, now time.Time) (gridmap.Incident, []byte, []gridmap.FieldError) {
+	if errs := rep.Validate(); len(errs) > 0 {
+		return gridmap.Incident{}, nil, errs
+	}
+	system := rep.CRS
+	if system == "" {
+		system = gridmap.CRSWGS84
+	}
+	lon, lat, err := crs.ToWGS84(system, rep.Lon, rep.Lat)
+	if err != nil {
+		return gridmap.Incident{}, nil, []gridmap.FieldError{{Field: "crs", Message: err.Error()}}
+	}
+	reportedAt := rep.ReportedAt
+	if reportedAt.IsZero() {
+		reportedAt = now
+	}
+	cat, _ := gridmap.CategoryByCode(rep.Category)
+	in := gridmap.Incident{
+		ClientKey:   rep.ClientKey,
+		Point:       orb.Point{lon, lat},
+		Reported:    orb.Point{rep.Lon, rep.Lat},
+		CRS:         system,
+		Category:    rep.Category,
+		Channel:     rep.Channel,
+		Description: rep.Description,
+		Reporter:    rep.Reporter,
+		ReportedAt:  reportedAt.UTC(),
+		DueAt:       gridmap.DueAt(reportedAt, cat.LimitHours),
+		Assignment:  loc.Assign(lon, lat),
+	}
+	switch {
+	case rep.Status != "":
+		in.Status = rep.Status
+	case in.Assignment.Method == gridmap.MethodUnassigned:
+		in.Status = gridmap.StatusReported
+	default:
+		in.Status = gridmap.StatusAssigned
+	}
+	if in.ClientKey == "" {
+		in.ClientKey = "auto-" + randomHex(12)
+	}
+	return in, digest(rep, system), nil
+}
+
+// digest is a SHA-256 over the report's fields in a fixed order.
+func digest(rep gridmap.Report, system string) []byte {
+	h := sha256.New()
+	var b [8]byte
+	num := func(f float64) { binary.LittleEndian.PutUint64(b[:], math.Float64bits(f)); h.Write(b[:]) }
+	str := func(s string) { binary.LittleEndian.PutUint64(b[:], uint64(len(s))); h.Write(b[:]); h.Write([]byte(s)) }
+	num(rep.Lon)
+	num(rep.Lat)
+	str(system)
+	str(rep.Category)
+	str(rep.Channel)
+	str(rep.Description)
+	str(rep.Reporter)
+	if !rep.ReportedAt.IsZero() {
+		str(rep.ReportedAt.UTC().Format(time.RFC3339Nano))
+	}
+	str(rep.Status)
+	return h.Sum(nil)
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Service takes reports in and stores them.
+type Service struct {
+	Store   gridmap.IncidentStore
+	Locator func() Locator // the current index snapshot
+	Now     func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// Report stores one report and returns the stored incident, and whether this call created it
+// (false: the client key was already stored, and the incident is the one stored then). A key
+// reused with a different report is an EConflict error.
+func (s *Service) Report(ctx context.Context, rep gridmap.Report) (gridmap.Incident, bool, error) {
+	in, hash, errs := Prepare(s.Locator(), rep, s.now())
+	if len(errs) > 0 {
+		e := gridmap.Invalid(errs[0].Field, "%s", errs[0].Message)
+		e.Details = errs
+		return gridmap.Incident{}, false, e
+	}
+	res, err := s.Store.CreateIncidents(ctx, []gridmap.Incident{in}, [][]byte{hash})
+	if err != nil {
+		return gridmap.Incident{}, false, err
+	}
+	r := res[0]
+	if r.Mismatch {
+		return gridmap.Incident{}, false, &gridmap.Error{Code: gridmap.EConflict, Field: "Idempotency-Key",
+			Message: "this Idempotency-Key was already used for a different report (incident " + itoa(r.ID) + ")"}
+	}
+	stored, err := s.Store.Incident(ctx, r.ID)
+	return stored, r.Created, err
+}
+
+// Outcomes of one batch item.
+const (
+	OutcomeCreated  = "created"
+	OutcomeExisting = "already_stored"
+	OutcomeRejected = "rejected"
+)
+
+// ItemResult is what happened to one item of a batch, at the item's index.
+type ItemResult struct {
+	Index      int
+	ClientID   string
+	Outcome    string
+	ID         int64
+	Status     string
+	Assignment gridmap.Assignment
+	Errors     []gridmap.FieldError
+}
+
+// Batch stores many reports at once. Every item gets its own result: a bad item is rejected
+// with its reasons and never blocks the good ones; items whose client id is already stored (or
+// repeated earlier in the batch) are reported as already stored and not stored again. All good
+// items are stored in one transaction, and Batch returns only after it committed.
+func (s *Service) Batch(ctx context.Context, reps []gridmap.Report) ([]ItemResult, error) {
+	now := s.now()
+	loc := s.Locator()
+	results := make([]ItemResult, len(reps))
+	ins := make([]gridmap.Incident, 0, len(reps))
+	hashes := make([][]byte, 0, len(reps))
+	pos := make([]int, 0, len(reps))
+	firstOf := make(map[string]int, len(reps))
+	for i, rep := range reps {
+		r := &results[i]
+		r.Index, r.ClientID = i, rep.ClientKey
+		if rep.ClientKey == "" {
+			r.Outcome = OutcomeRejected
+			r.Errors = []gridmap.FieldError{{Field: "client_id", Message: "client_id is required in a batch, so that a retried batch stores nothing twice"}}
+			continue
+		}
+		if rep.Status != "" {
+			r.Outcome = OutcomeRejected
+			r.Errors = []gridmap.FieldError{{Field: "status", Message: "new reports cannot set a status"}}
+			continue
+		}
+		in, hash, errs := Prepare(loc, rep, now)
+		if len(errs) > 0 {
+			r.Outcome, r.Errors = OutcomeRejected, errs
+			continue
+		}
+		if j, dup := firstOf[rep.ClientKey]; dup {
+			r.Outcome = OutcomeExisting
+			r.Errors = []gridmap.FieldError{{Field: "client_id", Message: "repeats item " + itoa(int64(j)) + " of this batch"}}
+			continue
+		}
+		firstOf[rep.ClientKey] = i
+		r.Status, r.Assignment = in.Status, in.Assignment
+		ins = append(ins, in)
+		hashes = append(hashes, hash)
+		pos = append(pos, i)
+	}
+	if len(ins) > 0 {
+		stored, err := s.Store.CreateIncidents(ctx, ins, hashes)
+		if err != nil {
+			return nil, err
+		}
+		for k, st := range stored {
+			r := &results[pos[k]]
+			r.ID = st.ID
+			switch {
+			case st.Created:
+				r.Outcome = OutcomeCreated
+			case st.Mismatch:
+				r.Outcome = OutcomeRejected
+				r.Errors = []gridmap.FieldError{{Field: "client_id", Message: "client_id was already used for a different report (incident " + itoa(st.ID) + ")"}}
+			default:
+				r.Outcome = OutcomeExisting
+			}
+		}
+		// Point duplicates within the batch at the id their first occurrence got.
+		for i := range results {
+			if results[i].Outcome == OutcomeExisting && results[i].ID == 0 {
+				results[i].ID = results[firstOf[results[i].ClientID]].ID
+			}
+		}
+	}
+	return results, nil
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

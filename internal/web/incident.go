@@ -1,0 +1,451 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/gridmap/gridmap/internal/gridmap"
+	"github.com/gridmap/gridmap/internal/intake"
+)
+
+// reportIn is the JSON body of one report. Pointers tell a missing value from a zero one.
+type reportIn struct {
+	ClientID    *string  `json:"client_id"`
+	Lon         *float64 `json:"lon"`
+	Lat         *float64 `json:"lat"`
+	CRS         string   `json:"crs"`
+	Category    string   `json:"category"`
+	Channel     string   `json:"channel"`
+	Description string   `json:"description"`
+	Reporter    string   `json:"reporter"`
+	ReportedAt  string   `json:"reported_at"`
+}
+
+// decodeReport parses one report, returning every problem with its field named.
+func decodeReport(raw []byte) (gridmap.Report, []gridmap.FieldError) {
+	var in reportIn
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		return gridmap.Report{}, []gridmap.FieldError{jsonFieldError(err)}
+	}
+	if dec.More() {
+		return gridmap.Report{}, []gridmap.FieldError{{Field: "", Message: "malformed JSON: more than one value"}}
+	}
+	var errs []gridmap.FieldError
+	rep := gridmap.Report{CRS: in.CRS, Category: in.Category, Channel: in.Channel, Description: in.Description, Reporter: in.Reporter}
+	if in.ClientID != nil {
+		rep.ClientKey = *in.ClientID
+	}
+	if in.Lon == nil {
+		errs = append(errs, gridmap.FieldError{Field: "lon", Message: "lon is required"})
+	} else {
+		rep.Lon = *in.Lon
+	}
+	if in.Lat == nil {
+		errs = append(errs, gridmap.FieldError{Field: "lat", Message: "lat is required"})
+	} else {
+		rep.Lat = *in.Lat
+	}
+	if in.ReportedAt != "" {
+		t, err := time.Parse(time.RFC3339, in.ReportedAt)
+		if err != nil {
+			errs = append(errs, gridmap.FieldError{Field: "reported_at", Message: "reported_at must be an RFC 3339 time such as 2026-11-25T09:30:00+08:00"})
+		}
+		rep.ReportedAt = t
+	}
+	if len(errs) > 0 {
+		// Report the structural problems together with the semantic ones.
+		for _, e := range rep.Validate() {
+			if e.Field != "lon" && e.Field != "lat" {
+				errs = append(errs, e)
+			}
+		}
+		return rep, errs
+	}
+	return rep, nil
+}
+
+// jsonFieldError names what is wrong in a JSON decoding error.
+func jsonFieldError(err error) gridmap.FieldError {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &te):
+		return gridmap.FieldError{Field: te.Field, Message: fmt.Sprintf("%s must be a %s, not a JSON %s", te.Field, jsonKind(te.Type.String()), te.Value)}
+	case errors.As(err, &se):
+		return gridmap.FieldError{Message: fmt.Sprintf("malformed JSON at byte %d: %v", se.Offset, se)}
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return gridmap.FieldError{Field: f, Message: fmt.Sprintf("unknown field %q", f)}
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		return gridmap.FieldError{Message: "malformed JSON: unexpected end of input"}
+	}
+	return gridmap.FieldError{Message: "malformed JSON: " + err.Error()}
+}
+
+func jsonKind(goType string) string {
+	switch {
+	case strings.Contains(goType, "float"), strings.Contains(goType, "int"):
+		return "number"
+	case strings.Contains(goType, "string"):
+		return "string"
+	}
+	return goType
+}
+
+func fieldsError(errs []gridmap.FieldError) error {
+	e := gridmap.Invalid(errs[0].Field, "%s", errs[0].Message)
+	if len(errs) > 1 {
+		e.Message = fmt.Sprintf("%s (and %d more problems)", errs[0].Message, len(errs)-1)
+	}
+	e.Details = errs
+	return e
+}
+
+// requireJSON rejects bodies that are not JSON (by Content-Type) before parsing.
+func requireJSON(c *fiber.Ctx, also ...string) error {
+	ct := strings.ToLower(strings.TrimSpace(strings.SplitN(c.Get(fiber.HeaderContentType), ";", 2)[0]))
+	if ct == "" || ct == "application/json" {
+		return nil
+	}
+	for _, a := range also {
+		if ct == a {
+			return nil
+		}
+	}
+	return &gridmap.Error{Code: gridmap.EInvalid, Field: "Content-Type", Message: fmt.Sprintf("Content-Type %q is not accepted; send application/json", ct)}
+}
+
+func (s *Server) now() time.Time { return time.Now() }
+
+// createIncident: POST /api/v1/incidents. 201 with the stored incident only after its
+// transaction committed; with an Idempotency-Key already used for the same report, 200 with
+// the incident stored then.
+func (s *Server) createIncident(c *fiber.Ctx) error {
+	if err := checkParams(c); err != nil {
+		return err
+	}
+	if err := requireJSON(c); err != nil {
+		return err
+	}
+	rep, errs := decodeReport(c.Body())
+	if len(errs) > 0 {
+		return fieldsError(errs)
+	}
+	if rep.ClientKey != "" {
+		return gridmap.Invalid("client_id", "client_id belongs to batch items; send a single report's retry key in the Idempotency-Key header")
+	}
+	if key := c.Get("Idempotency-Key"); key != "" {
+		if len(key) > gridmap.MaxClientKey {
+			return gridmap.Invalid("Idempotency-Key", "Idempotency-Key is longer than %d bytes", gridmap.MaxClientKey)
+		}
+		rep.ClientKey = "idem:" + key
+	}
+	in, created, err := s.deps.Intake.Report(c.UserContext(), rep)
+	if err != nil {
+		return err
+	}
+	status := fiber.StatusCreated
+	if !created {
+		status = fiber.StatusOK
+		c.Set("Idempotent-Replayed", "true")
+	}
+	c.Set(fiber.HeaderLocation, "/api/v1/incidents/"+strconv.FormatInt(in.ID, 10))
+	return c.Status(status).JSON(toIncidentJSON(in, s.now(), s.authorised(c)))
+}
+
+// createBatch: POST /api/v1/incidents/batch, a JSON array or NDJSON of reports, each with a
+// client_id. Each item gets its own result; bad items never block good ones.
+func (s *Server) createBatch(c *fiber.Ctx) error {
+	if err := checkParams(c); err != nil {
+		return err
+	}
+	if err := requireJSON(c, "application/x-ndjson", "application/ndjson", "application/jsonl"); err != nil {
+		return err
+	}
+	items, err := splitBatch(c.Body(), s.opts.MaxBatch)
+	if err != nil {
+		return err
+	}
+	reps := make([]gridmap.Report, len(items))
+	pre := make([][]gridmap.FieldError, len(items))
+	for i, raw := range items {
+		reps[i], pre[i] = decodeReport(raw)
+		if reps[i].ClientKey != "" {
+			reps[i].ClientKey = "batch:" + reps[i].ClientKey
+		}
+	}
+	// Items that did not even decode are rejected here; the rest go to intake.
+	valid := make([]gridmap.Report, 0, len(items))
+	at := make([]int, 0, len(items))
+	for i := range items {
+		if len(pre[i]) == 0 {
+			valid = append(valid, reps[i])
+			at = append(at, i)
+		}
+	}
+	res, err := s.deps.Intake.Batch(c.UserContext(), valid)
+	if err != nil {
+		return err
+	}
+	out := make([]itemResultJSON, len(items))
+	counts := map[string]int{intake.OutcomeCreated: 0, intake.OutcomeExisting: 0, intake.OutcomeRejected: 0}
+	for i := range items {
+		if len(pre[i]) > 0 {
+			out[i] = itemResultJSON{Index: i, ClientID: strings.TrimPrefix(reps[i].ClientKey, "batch:"), Outcome: intake.OutcomeRejected, Errors: pre[i]}
+		}
+	}
+	for k, r := range res {
+		r.Index = at[k]
+		r.ClientID = strings.TrimPrefix(r.ClientID, "batch:")
+		out[at[k]] = toItemResultJSON(r)
+	}
+	for _, r := range out {
+		counts[r.Outcome]++
+	}
+	return c.JSON(fiber.Map{"results": out, "created": counts[intake.OutcomeCreated],
+		"already_stored": counts[intake.OutcomeExisting], "rejected": counts[intake.OutcomeRejected]})
+}
+
+// splitBatch cuts a body into items: a JSON array, or NDJSON (one JSON object per line). A
+// malformed NDJSON line becomes an item that fails to decode, so only it is rejected; a
+// malformed array fails the whole request, naming the byte where it broke.
+func splitBatch(body []byte, max int) ([]json.RawMessage, error) {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
+		return nil, gridmap.Invalid("body", "empty batch: send a JSON array or NDJSON of reports")
+	}
+	var items []json.RawMessage
+	if trimmed[0] == '[' {
+		if err := json.Unmarshal(trimmed, &items); err != nil {
+			fe := jsonFieldError(err)
+			return nil, gridmap.Invalid("body", "%s", fe.Message)
+		}
+	} else {
+		for _, line := range bytes.Split(trimmed, []byte("\n")) {
+			line = bytes.TrimSpace(line)
+			if len(line) == 0 {
+				continue
+			}
+			items = append(items, json.RawMessage(line))
+			if len(items) > max {
+				break
+			}
+		}
+	}
+	if len(items) > max {
+		return nil, &gridmap.Error{Code: gridmap.ETooLarge, Field: "body", Message: fmt.Sprintf("batch has more than %d items; split it", max)}
+	}
+	if len(items) == 0 {
+		return nil, gridmap.Invalid("body", "empty batch")
+	}
+	return items, nil
+}
+
+func parseID(c *fiber.Ctx) (int64, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, gridmap.Invalid("id", "incident id %q is not a positive whole number", c.Params("id"))
+	}
+	return id, nil
+}
+
+// getIncident: GET /api/v1/incidents/{id}, with its history.
+func (s *Server) getIncident(c *fiber.Ctx) error {
+	if err := checkParams(c); err != nil {
+		return err
+	}
+	id, err := parseID(c)
+	if err != nil {
+		return err
+	}
+	in, err := s.deps.Incidents.Incident(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(toIncidentJSON(in, s.now(), s.authorised(c)))
+}
+
+// transition: POST /api/v1/incidents/{id}/transitions {"to", "actor", "note", "grid"}.
+func (s *Server) transition(c *fiber.Ctx) error {
+	if err := checkParams(c); err != nil {
+		return err
+	}
+	if err := requireJSON(c); err != nil {
+		return err
+	}
+	id, err := parseID(c)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		To    string `json:"to"`
+		Actor string `json:"actor"`
+		Note  string `json:"note"`
+		Grid  string `json:"grid"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(c.Body()))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&body); err != nil {
+		return fieldsError([]gridmap.FieldError{jsonFieldError(err)})
+	}
+	if _, ok := gridmap.Lookup(gridmap.Statuses, body.To); !ok {
+		return gridmap.Invalid("to", "unknown status %q", body.To)
+	}
+	if body.Grid != "" && !gridmap.ValidGridCode(body.Grid) {
+		return gridmap.Invalid("grid", "grid code %q is malformed", body.Grid)
+	}
+	if len([]rune(body.Note)) > gridmap.MaxDescription || len([]rune(body.Actor)) > 100 {
+		return gridmap.Invalid("note", "note or actor too long")
+	}
+	if body.Actor == "" {
+		body.Actor = "api"
+	}
+	in, err := s.deps.Incidents.Transition(c.UserContext(), id, gridmap.Transition{To: body.To, Actor: body.Actor, Note: body.Note, Grid: body.Grid})
+	if err != nil {
+		return err
+	}
+	return c.JSON(toIncidentJSON(in, s.now(), s.authorised(c)))
+}
+
+const maxPageSize = 1000
+
+// listIncidents: GET /api/v1/incidents with filters, newest first, paged with a cursor.
+func (s *Server) listIncidents(c *fiber.Ctx) error {
+	if err := checkParams(c, "grid", "community", "street", "status", "category", "channel", "since", "until", "bbox", "overdue", "unassigned", "limit", "cursor"); err != nil {
+		return err
+	}
+	df, err := divisionFilter(c)
+	if err != nil {
+		return err
+	}
+	f := gridmap.IncidentFilter{Grid: df.Grid, Community: df.Community, Street: df.Street, BBox: df.BBox, Channel: c.Query("channel")}
+	if f.Status, err = enumList(c, "status", gridmap.Statuses); err != nil {
+		return err
+	}
+	cats := make([]gridmap.Named, 0, len(gridmap.Categories))
+	for _, cat := range gridmap.Categories {
+		cats = append(cats, gridmap.Named{Code: cat.Code})
+	}
+	if f.Category, err = enumList(c, "category", cats); err != nil {
+		return err
+	}
+	if f.Channel != "" {
+		if _, ok := gridmap.Lookup(gridmap.Channels, f.Channel); !ok {
+			return gridmap.Invalid("channel", "unknown channel %q", f.Channel)
+		}
+	}
+	if f.Since, err = parseTimeParam("since", c.Query("since")); err != nil {
+		return err
+	}
+	if f.Until, err = parseTimeParam("until", c.Query("until")); err != nil {
+		return err
+	}
+	if v := c.Query("overdue"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return gridmap.Invalid("overdue", "overdue must be true or false")
+		}
+		f.Overdue = &b
+	}
+	if v := c.Query("unassigned"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return gridmap.Invalid("unassigned", "unassigned must be true or false")
+		}
+		f.Unassigned = b
+	}
+	limit := 100
+	if v := c.Query("limit"); v != "" {
+		limit, err = strconv.Atoi(v)
+		if err != nil || limit < 1 || limit > maxPageSize {
+			return gridmap.Invalid("limit", "limit must be a whole number from 1 to %d", maxPageSize)
+		}
+	}
+	var before int64
+	if v := c.Query("cursor"); v != "" {
+		before, err = strconv.ParseInt(v, 10, 64)
+		if err != nil || before <= 0 {
+			return gridmap.Invalid("cursor", "cursor %q is not one this server gave out", v)
+		}
+	}
+	list, err := s.deps.Incidents.Incidents(c.UserContext(), f, limit+1, before)
+	if err != nil {
+		return err
+	}
+	var next any
+	if len(list) > limit {
+		list = list[:limit]
+		q := c.Context().QueryArgs()
+		args := q.String()
+		var b strings.Builder
+		b.WriteString(s.baseURL(c) + "/api/v1/incidents?")
+		kept := make([]string, 0)
+		for _, kv := range strings.Split(args, "&") {
+			if kv != "" && !strings.HasPrefix(kv, "cursor=") {
+				kept = append(kept, kv)
+			}
+		}
+		kept = append(kept, "cursor="+strconv.FormatInt(list[len(list)-1].ID, 10))
+		b.WriteString(strings.Join(kept, "&"))
+		next = b.String()
+	}
+	now := s.now()
+	items := make([]incidentJSON, len(list))
+	for i, in := range list {
+		items[i] = toIncidentJSON(in, now, false)
+	}
+	return c.JSON(fiber.Map{"items": items, "count": len(items), "next": next})
+}
+
+// enumList parses a comma-separated list of codes from one enumeration.
+func enumList(c *fiber.Ctx, param string, allowed []gridmap.Named) ([]string, error) {
+	v := c.Query(param)
+	if v == "" {
+		return nil, nil
+	}
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if _, ok := gridmap.Lookup(allowed, p); !ok {
+			return nil, gridmap.Invalid(param, "unknown %s %q", param, p)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// parseTimeParam reads an RFC 3339 time or a date (YYYY-MM-DD, China Standard Time).
+func parseTimeParam(param, v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, nil
+	}
+	if t, err := time.ParseInLocation("2006-01-02", v, time.FixedZone("CST", 8*3600)); err == nil {
+		return t, nil
+	}
+	return time.Time{}, gridmap.Invalid(param, "%s %q is neither an RFC 3339 time nor a date YYYY-MM-DD", param, v)
+}
+
+// categories: GET /api/v1/categories — what intake accepts.
+func (s *Server) categories(c *fiber.Ctx) error {
+	if err := checkParams(c); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
+	return c.JSON(fiber.Map{
+		"categories": gridmap.Categories, "channels": gridmap.Channels, "statuses": gridmap.Statuses,
+		"crs":           []string{gridmap.CRSWGS84, gridmap.CRSGCJ02, gridmap.CRSBD09},
+		"working_hours": "Mon-Fri 08:30-12:00, 14:00-17:30 China Standard Time; public holidays not modelled",
+	})
+}

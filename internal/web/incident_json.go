@@ -1,0 +1,121 @@
+package web
+
+import (
+	"time"
+
+	"github.com/gridmap/gridmap/internal/gridmap"
+	"github.com/gridmap/gridmap/internal/intake"
+)
+
+// The JSON shapes of the locate and incident APIs.
+
+type codeName struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+type assignmentJSON struct {
+	Grid      *codeName `json:"grid"`
+	Community *codeName `json:"community"`
+	Street    *codeName `json:"street"`
+	Method    string    `json:"method"`
+	DistanceM float64   `json:"distance_m"`
+	Reason    string    `json:"reason,omitempty"`
+}
+
+func toAssignmentJSON(a gridmap.Assignment) assignmentJSON {
+	out := assignmentJSON{Method: a.Method, DistanceM: round2(a.DistanceM), Reason: a.Reason}
+	if a.GridCode != "" {
+		out.Grid = &codeName{a.GridCode, a.GridName}
+		out.Community = &codeName{a.CommunityCode, a.CommunityName}
+		out.Street = &codeName{a.StreetCode, a.StreetName}
+	}
+	return out
+}
+
+func round2(f float64) float64 { return float64(int64(f*100+0.5)) / 100 }
+
+type reportedJSON struct {
+	Lon float64 `json:"lon"`
+	Lat float64 `json:"lat"`
+	CRS string  `json:"crs"`
+}
+
+type eventJSON struct {
+	At    time.Time `json:"at"`
+	Actor string    `json:"actor"`
+	From  string    `json:"from,omitempty"`
+	To    string    `json:"to"`
+	Note  string    `json:"note,omitempty"`
+}
+
+type incidentJSON struct {
+	ID          int64          `json:"id"`
+	ClientID    string         `json:"client_id,omitempty"`
+	Lon         float64        `json:"lon"`
+	Lat         float64        `json:"lat"`
+	Reported    reportedJSON   `json:"reported"`
+	Category    string         `json:"category"`
+	CategoryZH  string         `json:"category_zh"`
+	Channel     string         `json:"channel"`
+	Description string         `json:"description"`
+	Reporter    string         `json:"reporter,omitempty"` // personal data: only for authorised callers
+	Status      string         `json:"status"`
+	Assignment  assignmentJSON `json:"assignment"`
+	ReportedAt  time.Time      `json:"reported_at"`
+	CreatedAt   time.Time      `json:"created_at"`
+	UpdatedAt   time.Time      `json:"updated_at"`
+	DueAt       time.Time      `json:"due_at"`
+	ResolvedAt  *time.Time     `json:"resolved_at"`
+	Overdue     bool           `json:"overdue"`
+	Next        []string       `json:"next_statuses"`
+	History     []eventJSON    `json:"history,omitempty"`
+}
+
+func toIncidentJSON(in gridmap.Incident, now time.Time, withPersonal bool) incidentJSON {
+	cat, _ := gridmap.CategoryByCode(in.Category)
+	out := incidentJSON{
+		ID: in.ID, Lon: in.Point[0], Lat: in.Point[1],
+		Reported: reportedJSON{in.Reported[0], in.Reported[1], in.CRS},
+		Category: in.Category, CategoryZH: cat.ZH, Channel: in.Channel, Description: in.Description,
+		Status: in.Status, Assignment: toAssignmentJSON(in.Assignment),
+		ReportedAt: in.ReportedAt, CreatedAt: in.CreatedAt, UpdatedAt: in.UpdatedAt, DueAt: in.DueAt,
+		Overdue: in.Overdue(now), Next: gridmap.NextStatuses(in.Status),
+	}
+	if out.Next == nil {
+		out.Next = []string{}
+	}
+	if len(in.ClientKey) < 5 || in.ClientKey[:5] != "auto-" {
+		out.ClientID = in.ClientKey
+	}
+	if withPersonal {
+		out.Reporter = in.Reporter
+	}
+	if !in.ResolvedAt.IsZero() {
+		t := in.ResolvedAt
+		out.ResolvedAt = &t
+	}
+	for _, e := range in.History {
+		out.History = append(out.History, eventJSON{At: e.At, Actor: e.Actor, From: e.From, To: e.To, Note: e.Note})
+	}
+	return out
+}
+
+type itemResultJSON struct {
+	Index      int                  `json:"index"`
+	ClientID   string               `json:"client_id,omitempty"`
+	Outcome    string               `json:"outcome"`
+	ID         int64                `json:"id,omitempty"`
+	Status     string               `json:"status,omitempty"`
+	Assignment *assignmentJSON      `json:"assignment,omitempty"`
+	Errors     []gridmap.FieldError `json:"errors,omitempty"`
+}
+
+func toItemResultJSON(r intake.ItemResult) itemResultJSON {
+	out := itemResultJSON{Index: r.Index, ClientID: r.ClientID, Outcome: r.Outcome, ID: r.ID, Status: r.Status, Errors: r.Errors}
+	if r.Assignment.Method != "" && r.Outcome != intake.OutcomeRejected {
+		a := toAssignmentJSON(r.Assignment)
+		out.Assignment = &a
+	}
+	return out
+}
