@@ -1,10 +1,32 @@
 package main
 
 import (
+	"time"
+
 	"github.com/gridmap/gridmap/internal/config"
+	"github.com/gridmap/gridmap/internal/gridmap"
+	"github.com/gridmap/gridmap/internal/intake"
 	"github.com/gridmap/gridmap/internal/postgis"
+	"github.com/gridmap/gridmap/internal/spatial"
 )
 
-// incidentPlanner returns the assignment code imports use for incidents (none yet: the index
-// lands next).
-func incidentPlanner(cfg config.Config) postgis.IncidentPlanner { return nil }
+// incidentPlanner returns the assignment code imports use: the index and intake code the HTTP
+// intake uses, built over the grids as they stand inside the import's transaction.
+func incidentPlanner(cfg config.Config) postgis.IncidentPlanner {
+	return func(grids []gridmap.Grid) (postgis.Planner, error) {
+		loc, err := intake.NewGridLocator(grids, nil, nil, spatial.Options{NearestMetres: nearest(cfg)})
+		if err != nil {
+			return nil, err
+		}
+		return &intake.Planner{Loc: loc, Now: time.Now()}, nil
+	}
+}
+
+// nearest maps the configured tolerance to the index's option, where 0 means the default and a
+// negative value turns the fallback off.
+func nearest(cfg config.Config) float64 {
+	if cfg.NearestToleranceM == 0 {
+		return -1
+	}
+	return cfg.NearestToleranceM
+}

@@ -9,7 +9,11 @@ import (
 	"time"
 
 	"github.com/gridmap/gridmap/internal/config"
+	"github.com/gridmap/gridmap/internal/gridmap"
+	"github.com/gridmap/gridmap/internal/intake"
+	"github.com/gridmap/gridmap/internal/live"
 	"github.com/gridmap/gridmap/internal/postgis"
+	"github.com/gridmap/gridmap/internal/spatial"
 	"github.com/gridmap/gridmap/internal/web"
 	"github.com/gridmap/gridmap/static"
 )
@@ -21,15 +25,18 @@ type App struct {
 	log    *slog.Logger
 	db     *postgis.DB
 	server *web.Server
+	index  *live.Value[*intake.GridLocator]
 	ln     net.Listener
 	done   chan error
 	cancel context.CancelFunc
+	bg     chan struct{}
 }
 
-// Start connects to the database, applies migrations, loads what the server keeps in memory and
-// starts serving on cfg.Addr. It returns once the server accepts connections.
+// Start connects to the database, applies migrations, builds the point-in-grid index, follows
+// database changes and starts serving on cfg.Addr. It returns once the server accepts
+// connections.
 func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
-	a := &App{cfg: cfg, log: log, done: make(chan error, 1)}
+	a := &App{cfg: cfg, log: log, done: make(chan error, 1), bg: make(chan struct{})}
 	db, err := postgis.Open(ctx, cfg.DatabaseURL, log)
 	if err != nil {
 		return nil, err
@@ -39,11 +46,36 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 		db.Close()
 		return nil, err
 	}
+
+	a.index = live.New("grid index", []string{"grids", "communities", "streets"}, func(ctx context.Context) (*intake.GridLocator, error) {
+		return buildLocator(ctx, db, cfg)
+	}, log)
+	start := time.Now()
+	if err := a.index.Refresh(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("build grid index: %w", err)
+	}
+	log.Info("grid index ready", "grids", a.index.Get().Snap.Len(), "took_ms", time.Since(start).Milliseconds())
+
+	hub := &live.Hub{}
+	hub.Add(a.index)
 	runCtx, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
+	go func() {
+		defer close(a.bg)
+		go a.index.Run(runCtx)
+		go periodic(runCtx, cfg.IndexRefreshPeriod, hub.Resync)
+		db.Listen(runCtx, hub.Changed, hub.Resync)
+	}()
+
+	locator := func() intake.Locator { return a.index.Get() }
 	a.server = web.New(web.Deps{
 		Divisions: db,
 		Features:  db,
+		Incidents: db,
+		Grids:     postgis.GridEditor{DB: db, Plan: incidentPlanner(cfg)},
+		Intake:    &intake.Service{Store: db, Locator: locator},
+		Locator:   locator,
 		Health:    db,
 		Static:    static.FS,
 	}, web.Options{
@@ -54,7 +86,16 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 		PublicURL:      cfg.PublicURL,
 		MaxBatch:       cfg.MaxBatchItems,
 	})
-	_ = runCtx
+	a.server.AddMetrics(func() []web.Metric {
+		builds, failed, last, version := a.index.Stats()
+		return []web.Metric{
+			{Name: "gridmap_index_grids", Help: "Grids in the point-in-grid index.", Type: "gauge", Value: float64(a.index.Get().Snap.Len())},
+			{Name: "gridmap_index_version", Help: "Snapshots of the index published so far.", Type: "gauge", Value: float64(version)},
+			{Name: "gridmap_index_builds_total", Help: "Index rebuilds.", Type: "counter", Value: float64(builds)},
+			{Name: "gridmap_index_build_failures_total", Help: "Failed index rebuilds.", Type: "counter", Value: float64(failed)},
+			{Name: "gridmap_index_build_seconds", Help: "Duration of the last index rebuild.", Type: "gauge", Value: last.Seconds()},
+		}
+	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		a.Close(context.Background())
@@ -64,6 +105,40 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 	go func() { a.done <- a.server.Serve(ln) }()
 	log.Info("gridmap serving", append([]any{"url", "http://" + ln.Addr().String()}, cfg.Redacted()...)...)
 	return a, nil
+}
+
+// buildLocator reads every grid with its parents' names and builds the index over them.
+func buildLocator(ctx context.Context, db *postgis.DB, cfg config.Config) (*intake.GridLocator, error) {
+	grids, err := db.Grids(ctx, gridmap.DivisionFilter{})
+	if err != nil {
+		return nil, err
+	}
+	comms, err := db.Communities(ctx, gridmap.DivisionFilter{})
+	if err != nil {
+		return nil, err
+	}
+	streets, err := db.Streets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return intake.NewGridLocator(grids, comms, streets, spatial.Options{NearestMetres: nearest(cfg)})
+}
+
+// periodic calls fn every period until ctx ends: a safety net beside LISTEN/NOTIFY.
+func periodic(ctx context.Context, period time.Duration, fn func()) {
+	if period <= 0 {
+		return
+	}
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			fn()
+		}
+	}
 }
 
 // Addr is the address the server listens on (useful with port 0).
@@ -79,6 +154,7 @@ func (a *App) Close(ctx context.Context) error {
 	}
 	if a.cancel != nil {
 		a.cancel()
+		<-a.bg
 	}
 	if a.db != nil {
 		a.db.Close()
@@ -93,7 +169,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	select {
 	case <-ctx.Done():
-		log.Info("shutting down", "grace", cfg.ShutdownTimeout)
+		log.Info("shutting down", "grace", cfg.ShutdownTimeout.String())
 	case err := <-a.done:
 		a.done <- err
 		if err != nil {
@@ -104,6 +180,6 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	defer cancel()
 	start := time.Now()
 	err = a.Close(sctx)
-	log.Info("stopped", "took", time.Since(start))
+	log.Info("stopped", "took", time.Since(start).String())
 	return err
 }

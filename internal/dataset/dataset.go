@@ -188,3 +188,13 @@ func layerOfFile(path string) string {
 	}
 	return best
 }
+
+// FromGrids wraps grids edited through the API as a dataset, so they are checked and stored by
+// the same import code; problems name them by source and index.
+func FromGrids(source string, grids []gridmap.Grid) *Dataset {
+	d := &Dataset{Grids: grids, where: map[string]Location{}, Synthetic: map[string]bool{Grids: false}}
+	for i, g := range grids {
+		d.where[Grids+"/"+g.Code] = Location{File: source, Index: i}
+	}
+	return d
+}

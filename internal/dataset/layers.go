@@ -264,6 +264,7 @@ func (r *reader) addIncident(f *feature) {
 		Description string      `json:"description"`
 		Reporter    string      `json:"reporter"`
 		ReportedAt  string      `json:"reported_at"`
+		ResolvedAt  string      `json:"resolved_at"`
 		Status      string      `json:"status"`
 		CRS         string      `json:"crs"`
 		Reported    *[2]float64 `json:"reported_coordinates"`
@@ -292,6 +293,14 @@ func (r *reader) addIncident(f *feature) {
 		ok = false
 	} else {
 		rep.ReportedAt = t
+	}
+	if p.ResolvedAt != "" {
+		if t, err := time.Parse(time.RFC3339, p.ResolvedAt); err != nil {
+			f.problem("resolved_at %q is not an RFC 3339 time", p.ResolvedAt)
+			ok = false
+		} else {
+			rep.ResolvedAt = t
+		}
 	}
 	pt, okPt := f.point()
 	if !okPt {

@@ -26,6 +26,7 @@ type Report struct {
 	Reporter    string
 	ReportedAt  time.Time // zero means now
 	Status      string    // imports only: the status the incident already has; "" for new reports
+	ResolvedAt  time.Time // imports only: when a resolved or closed incident was resolved
 }
 
 // Validate returns every problem with the report, each naming its field, or nil.
@@ -64,6 +65,9 @@ func (r *Report) Validate() []FieldError {
 	}
 	if !r.ReportedAt.IsZero() && (r.ReportedAt.Year() < 2000 || r.ReportedAt.After(time.Now().Add(24*time.Hour))) {
 		bad("reported_at", "reported_at %s is not a plausible time", r.ReportedAt.Format(time.RFC3339))
+	}
+	if !r.ResolvedAt.IsZero() && (r.Status != StatusResolved && r.Status != StatusClosed || r.ResolvedAt.Before(r.ReportedAt)) {
+		bad("resolved_at", "resolved_at needs status resolved or closed and may not precede reported_at")
 	}
 	if r.Status != "" {
 		if _, ok := Lookup(Statuses, r.Status); !ok {

@@ -79,3 +79,11 @@ type IncidentStore interface {
 	// an illegal move is an EConflict error.
 	Transition(ctx context.Context, id int64, t Transition) (Incident, error)
 }
+
+// GridEditor changes grids one at a time, with the same checks as an import (valid geometry,
+// inside the community, no overlap) and the reassignment of open incidents that a boundary
+// change implies.
+type GridEditor interface {
+	// SaveGrid creates or replaces a grid and returns how many open incidents moved.
+	SaveGrid(ctx context.Context, g Grid) (reassigned int, err error)
+}

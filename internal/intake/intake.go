@@ -59,6 +59,9 @@ func Prepare(loc Locator, rep gridmap.Report, now time.Time) (gridmap.Incident, 
 		DueAt:       gridmap.DueAt(reportedAt, cat.LimitHours),
 		Assignment:  loc.Assign(lon, lat),
 	}
+	if !rep.ResolvedAt.IsZero() {
+		in.ResolvedAt = rep.ResolvedAt.UTC()
+	}
 	switch {
 	case rep.Status != "":
 		in.Status = rep.Status

@@ -41,7 +41,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 		return fmt.Errorf("postgis: migrate: %w", err)
 	}
 	for _, r := range results {
-		db.log.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path, "duration", r.Duration)
+		db.log.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path, "took", r.Duration.String())
 	}
 	return nil
 }

@@ -36,6 +36,7 @@ type Deps struct {
 	Divisions gridmap.DivisionStore
 	Incidents gridmap.IncidentStore
 	Features  gridmap.FeatureStore
+	Grids     gridmap.GridEditor
 	Intake    *intake.Service
 	Locator   func() intake.Locator // the current index snapshot
 	Health    Health
@@ -109,6 +110,9 @@ func (s *Server) routes() {
 	api.Get("/communities", s.listCommunities)
 	api.Get("/grids", s.listGrids)
 	api.Get("/grids/:code", s.getGrid)
+	if s.deps.Grids != nil {
+		api.Put("/grids/:code", s.requireToken, s.putGrid)
+	}
 	api.Get("/red-positions", s.listPlaces(gridmap.RedPositions))
 	api.Get("/stations", s.listPlaces(gridmap.Stations))
 	api.Get("/categories", s.categories)

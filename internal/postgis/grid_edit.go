@@ -1,0 +1,45 @@
+package postgis
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/gridmap/gridmap/internal/dataset"
+	"github.com/gridmap/gridmap/internal/gridmap"
+)
+
+// GridEditor saves single grids through the import path.
+type GridEditor struct {
+	DB   *DB
+	Plan IncidentPlanner
+}
+
+var _ gridmap.GridEditor = GridEditor{}
+
+// SaveGrid validates and stores one grid in a transaction, reassigning open incidents whose
+// point now lies in another grid; problems come back as an invalid-input error listing each.
+func (e GridEditor) SaveGrid(ctx context.Context, g gridmap.Grid) (int, error) {
+	stats, err := e.DB.Import(ctx, dataset.FromGrids("request body", []gridmap.Grid{g}), e.Plan, nil)
+	var ps dataset.Problems
+	if errors.As(err, &ps) {
+		ge := &gridmap.Error{Code: gridmap.EInvalid, Field: "geometry"}
+		for _, p := range ps {
+			ge.Details = append(ge.Details, gridmap.FieldError{Field: fieldOf(p.Reason), Message: p.Reason})
+		}
+		ge.Field, ge.Message = ge.Details[0].Field, ge.Details[0].Message
+		return 0, ge
+	}
+	if err != nil {
+		return 0, err
+	}
+	return stats.Updated["incidents"], nil
+}
+
+// fieldOf names the part of a grid a problem is about.
+func fieldOf(reason string) string {
+	if strings.Contains(reason, "unknown parent") {
+		return "code"
+	}
+	return "geometry"
+}
