@@ -69,12 +69,14 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 	}()
 
 	locator := func() intake.Locator { return a.index.Get() }
+	intakeSvc := &intake.Service{Store: db, Locator: locator}
+	intakeSvc.Start(runCtx, 4)
 	a.server = web.New(web.Deps{
 		Divisions: db,
 		Features:  db,
 		Incidents: db,
 		Grids:     postgis.GridEditor{DB: db, Plan: incidentPlanner(cfg)},
-		Intake:    &intake.Service{Store: db, Locator: locator},
+		Intake:    intakeSvc,
 		Locator:   locator,
 		Health:    db,
 		Static:    static.FS,

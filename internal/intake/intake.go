@@ -107,6 +107,15 @@ type Service struct {
 	Store   gridmap.IncidentStore
 	Locator func() Locator // the current index snapshot
 	Now     func() time.Time
+
+	committer *committer
+}
+
+// Start makes single reports share statements (see committer) until ctx ends; without it each
+// report is stored by a statement of its own. Call it before serving.
+func (s *Service) Start(ctx context.Context, workers int) {
+	s.committer = newCommitter(s.Store, workers, 256)
+	go s.committer.run(ctx, workers)
 }
 
 func (s *Service) now() time.Time {
@@ -126,17 +135,40 @@ func (s *Service) Report(ctx context.Context, rep gridmap.Report) (gridmap.Incid
 		e.Details = errs
 		return gridmap.Incident{}, false, e
 	}
-	res, err := s.Store.CreateIncidents(ctx, []gridmap.Incident{in}, [][]byte{hash})
-	if err != nil {
-		return gridmap.Incident{}, false, err
+	var r gridmap.StoreResult
+	if s.committer != nil {
+		var err error
+		if r, err = s.committer.store1(ctx, in, hash); err != nil {
+			return gridmap.Incident{}, false, err
+		}
+	} else {
+		res, err := s.Store.CreateIncidents(ctx, []gridmap.Incident{in}, [][]byte{hash})
+		if err != nil {
+			return gridmap.Incident{}, false, err
+		}
+		r = res[0]
 	}
-	r := res[0]
 	if r.Mismatch {
 		return gridmap.Incident{}, false, &gridmap.Error{Code: gridmap.EConflict, Field: "Idempotency-Key",
 			Message: "this Idempotency-Key was already used for a different report (incident " + itoa(r.ID) + ")"}
 	}
-	stored, err := s.Store.Incident(ctx, r.ID)
-	return stored, r.Created, err
+	if !r.Created {
+		stored, err := s.Store.Incident(ctx, r.ID)
+		return stored, false, err
+	}
+	// Just stored: the incident is what was prepared, with the id and times the database gave
+	// it and the one audit event the insert wrote; no need to read it back.
+	in.ID, in.CreatedAt, in.UpdatedAt = r.ID, r.CreatedAt, r.CreatedAt
+	in.History = []gridmap.Event{{At: r.CreatedAt, Actor: "intake", To: in.Status, Note: firstNote(in)}}
+	return in, true, nil
+}
+
+// firstNote is the note of an incident's first audit event, as the store writes it.
+func firstNote(in gridmap.Incident) string {
+	if in.Assignment.Method == gridmap.MethodUnassigned {
+		return "reported (unassigned: " + in.Assignment.Reason + ")"
+	}
+	return "reported"
 }
 
 // Outcomes of one batch item.

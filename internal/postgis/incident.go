@@ -11,6 +11,12 @@ import (
 	"github.com/gridmap/gridmap/internal/gridmap"
 )
 
+// querier is what a statement needs: a pool (one statement, its own transaction) or a pgx.Tx.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
 // insertIncidentsSQL stores a batch of prepared incidents and their first audit events in one
 // statement: the values arrive as arrays (one round trip, binary), rows whose client key is
 // already stored are skipped, and every input row comes back with the id it now has.
@@ -45,7 +51,7 @@ ORDER BY input.ord`
 
 // insertIncidents stores prepared incidents (each with a unique ClientKey) in q's transaction.
 // hashes holds each request's digest (or nil). Within one call, client keys must be distinct.
-func insertIncidents(ctx context.Context, q pgx.Tx, ins []gridmap.Incident, hashes [][]byte, actor, note string) ([]gridmap.StoreResult, error) {
+func insertIncidents(ctx context.Context, q querier, ins []gridmap.Incident, hashes [][]byte, actor, note string) ([]gridmap.StoreResult, error) {
 	n := len(ins)
 	if n == 0 {
 		return nil, nil

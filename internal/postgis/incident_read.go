@@ -16,17 +16,11 @@ var _ gridmap.IncidentStore = (*DB)(nil)
 // CreateIncidents stores prepared incidents with their first audit events in one transaction
 // and returns only after it committed: a client is never told an incident exists that a crash
 // could still lose.
+//
+// The incidents and their events go in with one statement, which PostgreSQL runs as one
+// transaction of its own: no BEGIN and COMMIT round trips.
 func (db *DB) CreateIncidents(ctx context.Context, ins []gridmap.Incident, hashes [][]byte) ([]gridmap.StoreResult, error) {
-	var out []gridmap.StoreResult
-	err := pgx.BeginFunc(ctx, db.Pool, func(tx pgx.Tx) error {
-		var err error
-		out, err = insertIncidents(ctx, tx, ins, hashes, "intake", "reported")
-		return err
-	})
-	if err != nil {
-		return nil, translate(err, "store incidents")
-	}
-	return out, nil
+	return insertIncidents(ctx, db.Pool, ins, hashes, "intake", "reported")
 }
 
 const incidentColumns = `i.id, i.client_key, ST_X(i.geom), ST_Y(i.geom), i.reported_lon, i.reported_lat, i.reported_crs,

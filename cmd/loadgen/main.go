@@ -1,0 +1,298 @@
+// Command loadgen measures a running gridmap server from the same machine: incident intake
+// (single reports and batches) and tiles, bounded in time and in requests, and only against a
+// loopback address so it can never load someone else's server by mistake.
+//
+//	go run ./cmd/loadgen -scenario intake-batch  -duration 10s -c 2 -batch 1000
+//	go run ./cmd/loadgen -scenario intake-single -duration 10s -c 16
+//	go run ./cmd/loadgen -scenario tiles -layer grids -z 14 -c 8 -duration 10s
+//
+// It prints requests, items per second and latency percentiles.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+type options struct {
+	base        string
+	scenario    string
+	duration    time.Duration
+	maxRequests int64
+	concurrency int
+	batch       int
+	layer       string
+	zoom        int
+	format      string
+	query       string
+	cached      bool
+	gzip        bool
+	seed        uint64
+	bbox        [4]float64
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.base, "url", "http://127.0.0.1:8080", "gridmap base URL (loopback only)")
+	flag.StringVar(&o.scenario, "scenario", "intake-batch", "intake-batch, intake-single, tiles or locate")
+	flag.DurationVar(&o.duration, "duration", 10*time.Second, "how long to run (at most 5m)")
+	flag.Int64Var(&o.maxRequests, "n", 1_000_000, "stop after this many requests")
+	flag.IntVar(&o.concurrency, "c", 4, "concurrent clients")
+	flag.IntVar(&o.batch, "batch", 1000, "incidents per batch (intake-batch), points per request (locate)")
+	flag.StringVar(&o.layer, "layer", "grids", "tile layer (tiles)")
+	flag.IntVar(&o.zoom, "z", 14, "tile zoom (tiles)")
+	flag.StringVar(&o.format, "format", "mvt", "tile format: mvt or geojson (tiles)")
+	flag.StringVar(&o.query, "query", "", "extra query string for tile requests, e.g. since=2026-11-01")
+	flag.BoolVar(&o.cached, "cached", true, "tiles: request a small set of tiles over and over (cache hits) rather than always new ones")
+	flag.BoolVar(&o.gzip, "gzip", false, "tiles: ask for gzip")
+	flag.Uint64Var(&o.seed, "seed", 1, "random seed")
+	bbox := flag.String("bbox", "119.27,25.62,119.48,25.83", "area to draw points and tiles from: minLon,minLat,maxLon,maxLat")
+	flag.Parse()
+	if _, err := fmt.Sscanf(*bbox, "%f,%f,%f,%f", &o.bbox[0], &o.bbox[1], &o.bbox[2], &o.bbox[3]); err != nil {
+		fail("loadgen: -bbox: %v", err)
+	}
+	if err := checkLoopback(o.base); err != nil {
+		fail("loadgen: %v", err)
+	}
+	if o.duration > 5*time.Minute || o.duration <= 0 {
+		fail("loadgen: -duration must be between 0 and 5m")
+	}
+	res, err := run(context.Background(), o)
+	if err != nil {
+		fail("loadgen: %v", err)
+	}
+	res.print(os.Stdout, o)
+}
+
+func fail(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, format+"\n", args...)
+	os.Exit(1)
+}
+
+// checkLoopback refuses any target that is not this machine.
+func checkLoopback(base string) error {
+	u, err := url.Parse(base)
+	if err != nil {
+		return err
+	}
+	ips, err := net.LookupIP(u.Hostname())
+	if err != nil {
+		return err
+	}
+	for _, ip := range ips {
+		if !ip.IsLoopback() {
+			return fmt.Errorf("%s is not a loopback address; loadgen only loads this machine", u.Host)
+		}
+	}
+	return nil
+}
+
+type result struct {
+	requests, items, errors int64
+	bytes                   int64
+	elapsed                 time.Duration
+	latencies               []time.Duration
+	firstError              string
+}
+
+// run drives the scenario with o.concurrency workers until the time or request budget ends.
+func run(ctx context.Context, o options) (*result, error) {
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: o.concurrency * 2, DisableCompression: true}, Timeout: 30 * time.Second}
+	var next atomic.Int64
+	var mu sync.Mutex
+	res := &result{}
+	ctx, cancel := context.WithTimeout(ctx, o.duration)
+	defer cancel()
+	var runID = fmt.Sprintf("%x", time.Now().UnixNano())
+	tiles := tileSet(o)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := 0; w < o.concurrency; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(o.seed, uint64(w)))
+			var lat []time.Duration
+			var items, errs, bytes int64
+			var firstErr string
+			for ctx.Err() == nil {
+				n := next.Add(1)
+				if n > o.maxRequests {
+					break
+				}
+				req, count := request(o, r, runID, n, tiles)
+				t0 := time.Now()
+				resp, err := client.Do(req.WithContext(ctx))
+				if err != nil {
+					if ctx.Err() != nil {
+						break
+					}
+					errs++
+					if firstErr == "" {
+						firstErr = err.Error()
+					}
+					continue
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				lat = append(lat, time.Since(t0))
+				bytes += int64(len(b))
+				if resp.StatusCode >= 300 && resp.StatusCode != http.StatusNotModified {
+					errs++
+					if firstErr == "" {
+						firstErr = fmt.Sprintf("%d %s", resp.StatusCode, truncate(string(b), 300))
+					}
+					continue
+				}
+				items += int64(count)
+			}
+			mu.Lock()
+			res.latencies = append(res.latencies, lat...)
+			res.items += items
+			res.errors += errs
+			res.bytes += bytes
+			if res.firstError == "" {
+				res.firstError = firstErr
+			}
+			mu.Unlock()
+		}(w)
+	}
+	wg.Wait()
+	res.elapsed = time.Since(start)
+	res.requests = int64(len(res.latencies))
+	return res, nil
+}
+
+var categories = []string{"sanitation", "road_facility", "noise", "neighbour_dispute", "parking", "utilities", "elderly_service", "other"}
+var channels = []string{"hotline_12345", "grid_patrol", "wechat_group", "one_click_order", "walk_in"}
+
+func report(o options, r *rand.Rand, clientID string) map[string]any {
+	m := map[string]any{
+		"lon":         o.bbox[0] + r.Float64()*(o.bbox[2]-o.bbox[0]),
+		"lat":         o.bbox[1] + r.Float64()*(o.bbox[3]-o.bbox[1]),
+		"category":    categories[r.IntN(len(categories))],
+		"channel":     channels[r.IntN(len(channels))],
+		"description": "负载测试 load test",
+	}
+	if clientID != "" {
+		m["client_id"] = clientID
+	}
+	return m
+}
+
+// request builds the n-th request and says how many items it carries.
+func request(o options, r *rand.Rand, runID string, n int64, tiles []string) (*http.Request, int) {
+	switch o.scenario {
+	case "intake-single":
+		b, _ := json.Marshal(report(o, r, ""))
+		req, _ := http.NewRequest("POST", o.base+"/api/v1/incidents", bytes.NewReader(b))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Idempotency-Key", fmt.Sprintf("load-%s-%d", runID, n))
+		return req, 1
+	case "intake-batch":
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		for i := 0; i < o.batch; i++ {
+			enc.Encode(report(o, r, fmt.Sprintf("load-%s-%d-%d", runID, n, i)))
+		}
+		req, _ := http.NewRequest("POST", o.base+"/api/v1/incidents/batch", &buf)
+		req.Header.Set("Content-Type", "application/x-ndjson")
+		return req, o.batch
+	case "locate":
+		pts := make([][2]float64, o.batch)
+		for i := range pts {
+			pts[i] = [2]float64{o.bbox[0] + r.Float64()*(o.bbox[2]-o.bbox[0]), o.bbox[1] + r.Float64()*(o.bbox[3]-o.bbox[1])}
+		}
+		b, _ := json.Marshal(map[string]any{"crs": "wgs84", "points": pts})
+		req, _ := http.NewRequest("POST", o.base+"/api/v1/locate", bytes.NewReader(b))
+		req.Header.Set("Content-Type", "application/json")
+		return req, o.batch
+	default: // tiles
+		var path string
+		if o.cached {
+			path = tiles[int(n)%len(tiles)]
+		} else {
+			path = tiles[int(n)%len(tiles)] + sep(o.query) + fmt.Sprintf("nocache=%s-%d", runID, n)
+		}
+		req, _ := http.NewRequest("GET", o.base+path, nil)
+		if o.gzip {
+			req.Header.Set("Accept-Encoding", "gzip")
+		}
+		return req, 1
+	}
+}
+
+func sep(q string) string {
+	if q == "" {
+		return "?"
+	}
+	return "&"
+}
+
+// tileSet lists the tiles at zoom z that cover the bbox (at most 256, spread over it).
+func tileSet(o options) []string {
+	n := math.Exp2(float64(o.zoom))
+	x0, x1 := int(lonToX(o.bbox[0])*n), int(lonToX(o.bbox[2])*n)
+	y0, y1 := int(latToY(o.bbox[3])*n), int(latToY(o.bbox[1])*n)
+	var out []string
+	stepX, stepY := max(1, (x1-x0+1)/16), max(1, (y1-y0+1)/16)
+	for x := x0; x <= x1; x += stepX {
+		for y := y0; y <= y1; y += stepY {
+			p := fmt.Sprintf("/tiles/%s/%d/%d/%d.%s", o.layer, o.zoom, x, y, o.format)
+			if o.query != "" {
+				p += "?" + o.query
+			}
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func lonToX(lon float64) float64 { return (lon + 180) / 360 }
+func latToY(lat float64) float64 {
+	s := math.Sin(lat * math.Pi / 180)
+	return 0.5 - math.Log((1+s)/(1-s))/(4*math.Pi)
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
+
+func (r *result) percentile(p float64) time.Duration {
+	if len(r.latencies) == 0 {
+		return 0
+	}
+	return r.latencies[min(len(r.latencies)-1, int(math.Ceil(p*float64(len(r.latencies))))-1)]
+}
+
+func (r *result) print(w io.Writer, o options) {
+	sort.Slice(r.latencies, func(i, j int) bool { return r.latencies[i] < r.latencies[j] })
+	secs := r.elapsed.Seconds()
+	fmt.Fprintf(w, "scenario %s, %d clients, %.1fs\n", o.scenario, o.concurrency, secs)
+	fmt.Fprintf(w, "requests %d (%.0f/s), items %d (%.0f/s), errors %d, %.1f MB received\n",
+		r.requests, float64(r.requests)/secs, r.items, float64(r.items)/secs, r.errors, float64(r.bytes)/1e6)
+	fmt.Fprintf(w, "latency p50 %s  p90 %s  p99 %s  max %s\n", ms(r.percentile(0.5)), ms(r.percentile(0.9)), ms(r.percentile(0.99)), ms(r.percentile(1)))
+	if r.firstError != "" {
+		fmt.Fprintf(w, "first error: %s\n", strings.TrimSpace(r.firstError))
+	}
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d.Microseconds())/1000) }
