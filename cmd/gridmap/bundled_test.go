@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/gridmap/gridmap/internal/postgis"
+	"github.com/gridmap/gridmap/internal/testdb"
+)
+
+// geodataDir is the repository's bundled dataset.
+func geodataDir() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "geodata")
+}
+
+// TestImportBundledDataset imports geodata/ with the real command and lets PostGIS check what
+// the issue promises: counts, validity, no overlaps, containment and the seed's facts. A second
+// import changes nothing.
+func TestImportBundledDataset(t *testing.T) {
+	url := testdb.New(t)
+	code, stdout, stderr := gridmapCmd(t, url, "import", "-q", geodataDir())
+	if code != 0 {
+		t.Fatalf("import: %s", stderr)
+	}
+	t.Log(strings.TrimSpace(stdout))
+	db, err := postgis.Open(context.Background(), url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	checks := []struct {
+		name string
+		sql  string
+		want func(n int) bool
+		says string
+	}{
+		{"streets", `SELECT count(*) FROM streets`, func(n int) bool { return n >= 3 }, "at least the 3 central streets"},
+		{"central streets", `SELECT count(*) FROM streets WHERE name IN ('龙山街道', '玉屏街道', '音西街道')`, eq(3), "3"},
+		{"communities of the central streets", `SELECT count(*) FROM communities WHERE street_code IN ('350181002', '350181003', '350181007')`, eq(62), "62 (all of them)"},
+		{"grids", `SELECT count(*) FROM grids`, func(n int) bool { return n >= 300 }, "at least 300"},
+		{"invalid geometries", `SELECT (SELECT count(*) FROM streets WHERE NOT ST_IsValid(geom)) + (SELECT count(*) FROM communities WHERE NOT ST_IsValid(geom)) + (SELECT count(*) FROM grids WHERE NOT ST_IsValid(geom))`, eq(0), "0"},
+		{"overlapping grid pairs", `SELECT count(*) FROM grids a JOIN grids b ON a.code < b.code AND a.geom && b.geom AND ST_Relate(a.geom, b.geom, '2********')`, eq(0), "0"},
+		{"grids outside their community", `SELECT count(*) FROM grids g JOIN communities c ON c.code = g.community_code WHERE NOT ST_CoveredBy(g.geom, c.geom)`, eq(0), "0"},
+		{"communities not tiled by their grids", `SELECT count(*) FROM communities c WHERE NOT ST_Equals(c.geom, (SELECT ST_Union(geom) FROM grids g WHERE g.community_code = c.code))`, eq(0), "0"},
+		{"融东社区 grids", `SELECT count(*) FROM grids WHERE community_code = '350181003003'`, eq(7), "7"},
+		{"融东社区 grids without a red position", `SELECT count(*) FROM grids g WHERE community_code = '350181003003' AND NOT EXISTS (SELECT 1 FROM red_positions r WHERE r.grid_code = g.code)`, eq(0), "0"},
+		{"融东社区 veterans' station", `SELECT count(*) FROM stations WHERE kind = 'veterans_station' AND name = '老兵志愿服务驿站' AND left(grid_code, 12) = '350181003003'`, eq(1), "1"},
+		{"福百社区 deliberation halls", `SELECT count(*) FROM stations WHERE kind = 'deliberation_hall' AND name LIKE '邻和议事厅%' AND left(grid_code, 12) = '350181007010'`, eq(5), "5"},
+		{"向高社区 one-click elderly orders", `SELECT count(*) FROM incidents WHERE channel = 'one_click_order' AND category = 'elderly_service' AND left(grid_code, 12) = '350181002009'`, func(n int) bool { return n > 0 }, "some"},
+		{"grids without a party member", `SELECT count(*) FROM grids g WHERE NOT EXISTS (SELECT 1 FROM staff s WHERE s.grid_code = g.code AND s.role = 'party_member')`, func(n int) bool { return n > 0 }, "some, so gaps show"},
+		{"incidents", `SELECT count(*) FROM incidents`, func(n int) bool { return n >= 5000 }, "at least 5,000"},
+		{"incidents outside every grid", `SELECT count(*) FROM incidents WHERE assign_method <> 'contains'`, func(n int) bool { return n > 0 }, "some"},
+		{"incidents reported in GCJ-02", `SELECT count(*) FROM incidents WHERE reported_crs = 'gcj02'`, func(n int) bool { return n > 0 }, "some"},
+		{"assignments that disagree with PostGIS", `SELECT count(*) FROM incidents i JOIN grids g ON g.code = i.grid_code WHERE i.assign_method = 'contains' AND NOT ST_Intersects(g.geom, i.geom)`, eq(0), "0"},
+	}
+	for _, c := range checks {
+		var n int
+		if err := db.Pool.QueryRow(context.Background(), c.sql).Scan(&n); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if !c.want(n) {
+			t.Errorf("%s: %d, want %s", c.name, n, c.says)
+		} else {
+			t.Logf("%s: %d", c.name, n)
+		}
+	}
+
+	code, stdout, stderr = gridmapCmd(t, url, "import", "-q", geodataDir())
+	if code != 0 {
+		t.Fatalf("re-import: %s", stderr)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(stdout), "\n")[1:] {
+		if !strings.Contains(line, " 0 inserted,      0 updated") {
+			t.Errorf("re-import changed something: %s", line)
+		}
+	}
+
+	a := startApp(t, url, nil)
+	status, body := httpGet(t, "http://"+a.Addr()+"/api/v1/grids")
+	var fc struct{ Features []json.RawMessage }
+	if err := json.Unmarshal([]byte(body), &fc); status != 200 || err != nil || len(fc.Features) < 300 {
+		t.Errorf("GET /api/v1/grids: %d, %d features", status, len(fc.Features))
+	}
+}
+
+func eq(want int) func(int) bool { return func(n int) bool { return n == want } }
