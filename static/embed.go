@@ -7,5 +7,5 @@ import "embed"
 
 // FS holds the front-end files, served at the root of the web server.
 //
-//go:embed *.html
+//go:embed *.html *.svg css js lib
 var FS embed.FS

@@ -50,23 +50,31 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 	a.index = live.New("grid index", []string{"grids", "communities", "streets"}, func(ctx context.Context) (*intake.GridLocator, error) {
 		return buildLocator(ctx, db, cfg)
 	}, log)
+	hub := &live.Hub{}
+	hub.Add(a.index)
+
+	// Listen first, then load: a change committed in between is then followed, not lost.
+	runCtx, cancel := context.WithCancel(context.Background())
+	a.cancel = cancel
+	listening := make(chan struct{})
+	go func() {
+		defer close(a.bg)
+		db.Listen(runCtx, hub.Changed, hub.Resync, func() { close(listening) })
+	}()
+	select {
+	case <-listening:
+	case <-time.After(30 * time.Second):
+		a.Close(context.Background())
+		return nil, errors.New("could not LISTEN for database changes within 30s")
+	}
 	start := time.Now()
 	if err := a.index.Refresh(ctx); err != nil {
-		db.Close()
+		a.Close(context.Background())
 		return nil, fmt.Errorf("build grid index: %w", err)
 	}
 	log.Info("grid index ready", "grids", a.index.Get().Snap.Len(), "took_ms", time.Since(start).Milliseconds())
-
-	hub := &live.Hub{}
-	hub.Add(a.index)
-	runCtx, cancel := context.WithCancel(context.Background())
-	a.cancel = cancel
-	go func() {
-		defer close(a.bg)
-		go a.index.Run(runCtx)
-		go periodic(runCtx, cfg.IndexRefreshPeriod, hub.Resync)
-		db.Listen(runCtx, hub.Changed, hub.Resync)
-	}()
+	go a.index.Run(runCtx)
+	go periodic(runCtx, cfg.IndexRefreshPeriod, hub.Resync)
 
 	locator := func() intake.Locator { return a.index.Get() }
 	intakeSvc := &intake.Service{Store: db, Locator: locator}
@@ -152,6 +160,9 @@ func (a *App) Close(ctx context.Context) error {
 	var err error
 	if a.server != nil && a.ln != nil {
 		err = a.server.Shutdown(ctx)
+		// A Shutdown that comes before Serve has registered the listener would not stop it;
+		// closing the listener always does.
+		a.ln.Close()
 		<-a.done
 	}
 	if a.cancel != nil {

@@ -14,12 +14,21 @@ const ChangeChannel = "gridmap_changes"
 // Listen follows committed changes until ctx ends: onChange gets each changed table's name.
 // It holds one connection of its own; when that connection is lost it reconnects with backoff
 // and calls onResync, because notices sent while it was away are lost and the caller must
-// reload everything it caches. onResync is also called once when listening first starts, so
-// nothing committed between the caller's first load and the LISTEN is missed.
-func (db *DB) Listen(ctx context.Context, onChange func(table string), onResync func()) {
+// reload everything it caches. ready is called once, when the first LISTEN is in place: a
+// caller that loads its caches after that misses no change.
+func (db *DB) Listen(ctx context.Context, onChange func(table string), onResync func(), ready func()) {
 	backoff := 100 * time.Millisecond
+	first := true
 	for ctx.Err() == nil {
-		err := db.listenOnce(ctx, onChange, onResync, func() { backoff = 100 * time.Millisecond })
+		err := db.listenOnce(ctx, onChange, func() {
+			backoff = 100 * time.Millisecond
+			if first {
+				first = false
+				ready()
+			} else {
+				onResync()
+			}
+		})
 		if ctx.Err() != nil {
 			return
 		}
@@ -33,7 +42,7 @@ func (db *DB) Listen(ctx context.Context, onChange func(table string), onResync 
 	}
 }
 
-func (db *DB) listenOnce(ctx context.Context, onChange func(string), onResync func(), connected func()) error {
+func (db *DB) listenOnce(ctx context.Context, onChange func(string), connected func()) error {
 	cfg := db.Pool.Config().ConnConfig.Copy()
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
@@ -43,9 +52,8 @@ func (db *DB) listenOnce(ctx context.Context, onChange func(string), onResync fu
 	if _, err := conn.Exec(ctx, "LISTEN "+ChangeChannel); err != nil {
 		return err
 	}
-	connected()
 	db.log.Info("listening for changes", "channel", ChangeChannel)
-	onResync()
+	connected()
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {

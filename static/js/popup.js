@@ -1,0 +1,71 @@
+// popup.js: the contents of the click popups on grids and service points, in the current
+// language, and one popup per map that follows language switches.
+
+import {Popup} from '../lib/maplibre-gl/maplibre-gl.mjs';
+import {h} from './dom.js';
+import {t, lang, number, has, onChange} from './i18n.js';
+
+function rows(pairs) {
+  return h('dl', {class: 'gm-popup-rows'},
+    pairs.filter(([, v]) => v !== undefined && v !== null && v !== '')
+      .map(([k, v]) => [h('dt', {}, t(k)), h('dd', {}, v)]));
+}
+
+// gridContent describes a grid; names maps community and street codes to their names.
+export function gridContent(p, names = new Map()) {
+  const community = names.get(p.community);
+  const street = names.get(p.street);
+  return h('div', {class: 'gm-popup gm-popup-grid'},
+    h('div', {class: 'gm-popup-kind'}, t('popup.grid')),
+    h('h3', {class: 'gm-popup-title'}, p.name ?? p.code),
+    rows([
+      ['popup.code', h('code', {}, p.code)],
+      ['popup.community', community ?? p.community],
+      ['popup.street', street ?? p.street],
+      ['popup.households', t('unit.households', {n: number(Number(p.households))})],
+      ['popup.population', t('unit.people', {n: number(Number(p.population))})],
+    ]));
+}
+
+// placeKindName is the display name of a place's kind in the current language: from the API's
+// kind_zh / kind_en, else from the dictionary, else the raw kind.
+export function placeKindName(p, layer) {
+  const fromData = lang() === 'en' ? p.kind_en : p.kind_zh;
+  if (fromData) return fromData;
+  const key = `${layer === 'red_positions' ? 'red' : 'station'}.${p.kind}`;
+  return has(key) ? t(key) : p.kind;
+}
+
+// placeContent describes a red position or a station; layer is its source name.
+export function placeContent(p, layer, names = new Map()) {
+  const red = layer === 'red_positions';
+  return h('div', {class: `gm-popup gm-popup-place ${red ? 'is-red' : ''}`},
+    h('div', {class: 'gm-popup-kind'}, red ? t('place.red_position') : t('layer.stations')),
+    h('h3', {class: 'gm-popup-title'}, p.name ?? p.code),
+    rows([
+      ['popup.kind', placeKindName(p, layer)],
+      ['popup.hours', p.opening_hours || t('popup.none')],
+      ['popup.in_grid', names.get(p.grid) ?? p.grid],
+    ]));
+}
+
+// PopupController shows one popup at a time on a map and redraws it when the language changes.
+export class PopupController {
+  constructor(map, render) {
+    this.map = map;
+    this.render = render; // (subject) => Node
+    this.popup = new Popup({closeButton: true, closeOnClick: false, maxWidth: '320px', className: 'gm-popup-wrap', offset: 10});
+    this.subject = null;
+    this.popup.on('close', () => { this.subject = null; this.onClose?.(); });
+    onChange(() => this.subject && this.popup.setDOMContent(this.render(this.subject)));
+  }
+
+  // show opens the popup at lngLat about subject.
+  show(lngLat, subject) {
+    this.subject = subject;
+    this.popup.setLngLat(lngLat).setDOMContent(this.render(subject));
+    if (!this.popup.isOpen()) this.popup.addTo(this.map);
+  }
+
+  close() { if (this.popup.isOpen()) this.popup.remove(); }
+}
