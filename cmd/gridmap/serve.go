@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"time"
 
 	"github.com/gridmap/gridmap/internal/config"
@@ -14,6 +15,7 @@ import (
 	"github.com/gridmap/gridmap/internal/live"
 	"github.com/gridmap/gridmap/internal/postgis"
 	"github.com/gridmap/gridmap/internal/spatial"
+	"github.com/gridmap/gridmap/internal/tileservice"
 	"github.com/gridmap/gridmap/internal/web"
 	"github.com/gridmap/gridmap/static"
 )
@@ -26,6 +28,7 @@ type App struct {
 	db     *postgis.DB
 	server *web.Server
 	index  *live.Value[*intake.GridLocator]
+	tiles  *tileservice.Service
 	ln     net.Listener
 	done   chan error
 	cancel context.CancelFunc
@@ -50,8 +53,12 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 	a.index = live.New("grid index", []string{"grids", "communities", "streets"}, func(ctx context.Context) (*intake.GridLocator, error) {
 		return buildLocator(ctx, db, cfg)
 	}, log)
+	// Tile layers are built in the background; until each is ready its tiles come straight
+	// from PostGIS, so start-up does not wait for them.
+	a.tiles = tileservice.New(db, tileservice.Options{CacheBytes: cfg.TileCacheBytes, Logger: log})
 	hub := &live.Hub{}
 	hub.Add(a.index)
+	hub.Add(a.tiles)
 
 	// Listen first, then load: a change committed in between is then followed, not lost.
 	runCtx, cancel := context.WithCancel(context.Background())
@@ -74,11 +81,19 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 	}
 	log.Info("grid index ready", "grids", a.index.Get().Snap.Len(), "took_ms", time.Since(start).Milliseconds())
 	go a.index.Run(runCtx)
+	go a.tiles.Run(runCtx)
 	go periodic(runCtx, cfg.IndexRefreshPeriod, hub.Resync)
 
 	locator := func() intake.Locator { return a.index.Get() }
-	intakeSvc := &intake.Service{Store: db, Locator: locator}
+	// Stored: a 201 for an incident means this instance's next incident tile recomputes.
+	intakeSvc := &intake.Service{Store: db, Locator: locator, Stored: a.tiles.IncidentsStored}
 	intakeSvc.Start(runCtx, 4)
+	bench := benchMode()
+	var tileSQL func(ctx context.Context, layer string, fields []string, z, x, y uint32) ([]byte, error)
+	if bench {
+		tileSQL = db.TileSQL
+		log.Warn("GRIDMAP_BENCH=1: benchmark headers and /tiles-sql are on; never use this in production")
+	}
 	a.server = web.New(web.Deps{
 		Divisions: db,
 		Features:  db,
@@ -88,6 +103,8 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 		Locator:   locator,
 		Health:    db,
 		Static:    static.FS,
+		Tiles:     a.tiles,
+		TileSQL:   tileSQL,
 	}, web.Options{
 		Logger:         log,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
@@ -95,6 +112,7 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 		APIToken:       cfg.APIToken,
 		PublicURL:      cfg.PublicURL,
 		MaxBatch:       cfg.MaxBatchItems,
+		Bench:          bench,
 	})
 	a.server.AddMetrics(func() []web.Metric {
 		builds, failed, last, version := a.index.Stats()
@@ -106,6 +124,7 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 			{Name: "gridmap_index_build_seconds", Help: "Duration of the last index rebuild.", Type: "gauge", Value: last.Seconds()},
 		}
 	})
+	a.server.AddMetrics(func() []web.Metric { return tileMetrics(a.tiles.Stats()) })
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		a.Close(context.Background())
@@ -132,6 +151,39 @@ func buildLocator(ctx context.Context, db *postgis.DB, cfg config.Config) (*inta
 		return nil, err
 	}
 	return intake.NewGridLocator(grids, comms, streets, spatial.Options{NearestMetres: nearest(cfg)})
+}
+
+// benchMode reports whether GRIDMAP_BENCH=1: tile requests then honour the benchmark headers
+// (X-Gridmap-Cache: bypass, X-Gridmap-Source: store) and /tiles-sql draws tiles in PostGIS.
+// It is a measuring switch for cmd/loadgen, not a setting, so it is not in config's table.
+func benchMode() bool { return os.Getenv("GRIDMAP_BENCH") == "1" }
+
+// tileMetrics turns the tile service's counters into /metrics samples.
+func tileMetrics(st tileservice.Stats) []web.Metric {
+	out := []web.Metric{
+		{Name: "gridmap_tile_cache_entries", Help: "Tiles in the cache.", Type: "gauge", Value: float64(st.CacheEntries)},
+		{Name: "gridmap_tile_cache_bytes", Help: "Bytes of cached tiles.", Type: "gauge", Value: float64(st.CacheBytes)},
+		{Name: "gridmap_tile_cache_evictions_total", Help: "Tiles evicted to stay within GRIDMAP_TILE_CACHE_BYTES.", Type: "counter", Value: float64(st.Evictions)},
+		{Name: "gridmap_tiles_total", Help: "Tile requests by how the tile was found.", Type: "counter", Labels: `cache="hit"`, Value: float64(st.Hits)},
+		{Name: "gridmap_tiles_total", Help: "Tile requests by how the tile was found.", Type: "counter", Labels: `cache="miss"`, Value: float64(st.Misses)},
+		{Name: "gridmap_tiles_total", Help: "Tile requests by how the tile was found.", Type: "counter", Labels: `cache="shared"`, Value: float64(st.Shared)},
+		{Name: "gridmap_tiles_total", Help: "Tile requests by how the tile was found.", Type: "counter", Labels: `cache="bypass"`, Value: float64(st.Bypassed)},
+		{Name: "gridmap_tiles_from_store_total", Help: "Tiles drawn from PostGIS because the layer's snapshot was not current.", Type: "counter", Value: float64(st.StoreTiles)},
+	}
+	for _, l := range st.Layers {
+		labels := `layer="` + l.Layer + `"`
+		mem := 0.0
+		if l.InMemory {
+			mem = 1
+		}
+		out = append(out,
+			web.Metric{Name: "gridmap_tile_layer_features", Help: "Features in the layer's snapshot.", Type: "gauge", Labels: labels, Value: float64(l.Features)},
+			web.Metric{Name: "gridmap_tile_layer_in_memory", Help: "1 when the layer's tiles come from its snapshot, 0 while they come from PostGIS.", Type: "gauge", Labels: labels, Value: mem},
+			web.Metric{Name: "gridmap_tile_layer_builds_total", Help: "Snapshot builds of the layer.", Type: "counter", Labels: labels, Value: float64(l.Builds)},
+			web.Metric{Name: "gridmap_tile_layer_build_seconds", Help: "Duration of the layer's last snapshot build.", Type: "gauge", Labels: labels, Value: l.LastBuild.Seconds()},
+		)
+	}
+	return out
 }
 
 // periodic calls fn every period until ctx ends: a safety net beside LISTEN/NOTIFY.

@@ -141,15 +141,20 @@ type Feature struct {
 type FeatureQuery struct {
 	Layer        string
 	BBox         *orb.Bound
-	Since, Until time.Time         // temporal layers: on reported_at, Until exclusive
-	Equals       map[string]string // field name → value, fields with Filter set only
-	Limit        int               // 0: no limit
+	Since, Until time.Time           // temporal layers: on reported_at, Until exclusive
+	Equals       map[string]string   // field name → value, fields with Filter set only
+	In           map[string][]string // field name → accepted values (any of them), fields with Filter set only
+	Limit        int                 // 0: no limit
 	Offset       int
+	// SkipCount spares the query that counts every match, for callers that want only the
+	// features (tiles); Features then returns -1 as the count.
+	SkipCount bool
 }
 
 // FeatureStore serves public features of the catalogue's layers.
 type FeatureStore interface {
-	// Features returns the features matching q and how many match in all (ignoring limit and offset).
+	// Features returns the features matching q, ordered by id, and how many match in all
+	// (ignoring limit and offset; -1 when q.SkipCount is set).
 	Features(ctx context.Context, q FeatureQuery) ([]Feature, int, error)
 	// Feature returns one feature by id.
 	Feature(ctx context.Context, layer, id string) (Feature, error)

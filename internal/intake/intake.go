@@ -11,6 +11,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -107,6 +108,11 @@ type Service struct {
 	Store   gridmap.IncidentStore
 	Locator func() Locator // the current index snapshot
 	Now     func() time.Time
+	// Stored, when set, is called after new incidents were committed and before Report or
+	// Batch returns, so that this instance's caches (the incident tiles) drop what the new
+	// incidents make stale before the caller is told they are stored: the caller's next read
+	// sees them. Other instances learn of them through the database's change notices.
+	Stored func()
 
 	committer *committer
 }
@@ -116,6 +122,12 @@ type Service struct {
 func (s *Service) Start(ctx context.Context, workers int) {
 	s.committer = newCommitter(s.Store, workers, 256)
 	go s.committer.run(ctx, workers)
+}
+
+func (s *Service) stored() {
+	if s.Stored != nil {
+		s.Stored()
+	}
 }
 
 func (s *Service) now() time.Time {
@@ -156,6 +168,7 @@ func (s *Service) Report(ctx context.Context, rep gridmap.Report) (gridmap.Incid
 		stored, err := s.Store.Incident(ctx, r.ID)
 		return stored, false, err
 	}
+	s.stored()
 	// Just stored: the incident is what was prepared, with the id and times the database gave
 	// it and the one audit event the insert wrote; no need to read it back.
 	in.ID, in.CreatedAt, in.UpdatedAt = r.ID, r.CreatedAt, r.CreatedAt
@@ -234,6 +247,9 @@ func (s *Service) Batch(ctx context.Context, reps []gridmap.Report) ([]ItemResul
 		stored, err := s.Store.CreateIncidents(ctx, ins, hashes)
 		if err != nil {
 			return nil, err
+		}
+		if slices.ContainsFunc(stored, func(st gridmap.StoreResult) bool { return st.Created }) {
+			s.stored()
 		}
 		for k, st := range stored {
 			r := &results[pos[k]]

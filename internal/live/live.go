@@ -14,15 +14,32 @@ import (
 
 // Value is a snapshot of type T rebuilt when its tables change.
 type Value[T any] struct {
-	name    string
-	tables  map[string]bool
-	build   func(ctx context.Context) (T, error)
-	log     *slog.Logger
-	cur     atomic.Pointer[snapshot[T]]
-	wake    chan struct{}
-	builds  atomic.Int64
-	failed  atomic.Int64
-	lastDur atomic.Int64
+	name        string
+	tables      map[string]bool
+	build       func(ctx context.Context) (T, error)
+	log         *slog.Logger
+	minInterval time.Duration
+	cur         atomic.Pointer[snapshot[T]]
+	wake        chan struct{}
+	builds      atomic.Int64
+	failed      atomic.Int64
+	lastDur     atomic.Int64
+	lastStart   atomic.Int64 // UnixNano of the last rebuild's start
+}
+
+// Option tunes a Value.
+type Option func(*options)
+
+type options struct {
+	minInterval time.Duration
+}
+
+// MinInterval makes Run start rebuilds at least d apart, however often the tables change: a
+// value that is expensive to build and follows a busy table (the grid layer, whose counts
+// follow every incident) is then rebuilt at most once per d under heavy intake, and still
+// within d plus one build of the last change.
+func MinInterval(d time.Duration) Option {
+	return func(o *options) { o.minInterval = d }
 }
 
 type snapshot[T any] struct {
@@ -36,15 +53,19 @@ type snapshot[T any] struct {
 const Debounce = 25 * time.Millisecond
 
 // New returns a Value that depends on the named tables. It holds nothing until Refresh.
-func New[T any](name string, tables []string, build func(ctx context.Context) (T, error), log *slog.Logger) *Value[T] {
+func New[T any](name string, tables []string, build func(ctx context.Context) (T, error), log *slog.Logger, opts ...Option) *Value[T] {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	var o options
+	for _, opt := range opts {
+		opt(&o)
 	}
 	t := make(map[string]bool, len(tables))
 	for _, n := range tables {
 		t[n] = true
 	}
-	return &Value[T]{name: name, tables: t, build: build, log: log, wake: make(chan struct{}, 1)}
+	return &Value[T]{name: name, tables: t, build: build, log: log, minInterval: o.minInterval, wake: make(chan struct{}, 1)}
 }
 
 // Load returns the current snapshot and its version (0 before the first Refresh).
@@ -66,6 +87,7 @@ func (v *Value[T]) Get() T {
 // Refresh builds a new snapshot now and publishes it.
 func (v *Value[T]) Refresh(ctx context.Context) error {
 	start := time.Now()
+	v.lastStart.Store(start.UnixNano())
 	t, err := v.build(ctx)
 	d := time.Since(start)
 	v.lastDur.Store(int64(d))
@@ -110,6 +132,15 @@ func (v *Value[T]) Run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-time.After(Debounce):
+		}
+		if last := v.lastStart.Load(); v.minInterval > 0 && last != 0 {
+			if wait := v.minInterval - time.Since(time.Unix(0, last)); wait > 0 {
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(wait):
+				}
+			}
 		}
 		select { // changes during the pause are covered by this rebuild
 		case <-v.wake:

@@ -57,3 +57,45 @@ func TestFailedRebuildKeepsSnapshot(t *testing.T) {
 		t.Fatalf("snapshot lost: %q", v.Get())
 	}
 }
+
+// TestMinIntervalSpacesRebuilds sends a notice every few milliseconds, as heavy intake does,
+// and checks that rebuilds start no closer than the minimum interval and that the last notice
+// is still followed.
+func TestMinIntervalSpacesRebuilds(t *testing.T) {
+	const interval = 150 * time.Millisecond
+	var starts []time.Time
+	var n atomic.Int64
+	v := live.New("grid layer", []string{"incidents"}, func(context.Context) (int64, error) {
+		starts = append(starts, time.Now()) // Run builds one at a time
+		return n.Add(1), nil
+	}, nil, live.MinInterval(interval))
+	if err := v.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan struct{})
+	go func() { defer close(done); v.Run(ctx) }()
+	for end := time.Now().Add(500 * time.Millisecond); time.Now().Before(end); {
+		v.Changed("incidents")
+		time.Sleep(5 * time.Millisecond)
+	}
+	last := n.Load()
+	deadline := time.Now().Add(3 * time.Second)
+	for n.Load() == last && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	if n.Load() == last {
+		t.Fatal("the last notice was never followed by a rebuild")
+	}
+	for i := 1; i < len(starts); i++ {
+		if gap := starts[i].Sub(starts[i-1]); gap < interval {
+			t.Errorf("rebuilds %d and %d started %v apart, want at least %v", i-1, i, gap, interval)
+		}
+	}
+	if len(starts) > 6 {
+		t.Errorf("%d rebuilds in about 0.7 s with a %v minimum interval", len(starts), interval)
+	}
+}

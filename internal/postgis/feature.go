@@ -3,6 +3,8 @@ package postgis
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -80,17 +82,32 @@ func featureWhere(info gridmap.LayerInfo, ls layerSQL, q gridmap.FeatureQuery) (
 			w.add(ls.time+" < ?", q.Until)
 		}
 	}
-	for name, v := range q.Equals {
-		f, ok := info.Field(name)
-		if !ok || !f.Filter {
-			return nil, gridmap.Invalid(name, "%s cannot be filtered on %q", info.ID, name)
+	// Keys in a fixed order, so that equal queries are equal SQL texts and share one
+	// prepared statement.
+	for _, name := range slices.Sorted(maps.Keys(q.Equals)) {
+		if err := filterable(info, name); err != nil {
+			return nil, err
 		}
-		w.add(ls.fields[name]+"::text = ?", v)
+		w.add(ls.fields[name]+"::text = ?", q.Equals[name])
+	}
+	for _, name := range slices.Sorted(maps.Keys(q.In)) {
+		if err := filterable(info, name); err != nil {
+			return nil, err
+		}
+		w.add(ls.fields[name]+"::text = ANY(?)", q.In[name])
 	}
 	return w, nil
 }
 
-// Features returns a layer's features matching q, ordered by id, and the number matching in all.
+func filterable(info gridmap.LayerInfo, name string) error {
+	if f, ok := info.Field(name); !ok || !f.Filter {
+		return gridmap.Invalid(name, "%s cannot be filtered on %q", info.ID, name)
+	}
+	return nil
+}
+
+// Features returns a layer's features matching q, ordered by id, and the number matching in all
+// (-1 when q.SkipCount is set).
 func (db *DB) Features(ctx context.Context, q gridmap.FeatureQuery) ([]gridmap.Feature, int, error) {
 	info, ok := gridmap.LayerByID(q.Layer)
 	ls, ok2 := layerSQLs[q.Layer]
@@ -101,10 +118,12 @@ func (db *DB) Features(ctx context.Context, q gridmap.FeatureQuery) ([]gridmap.F
 	if err != nil {
 		return nil, 0, err
 	}
-	var matched int
-	countSQL := "SELECT count(*) FROM " + strings.SplitN(ls.from, "\n", 2)[0] + w.String()
-	if err := db.Pool.QueryRow(ctx, countSQL, w.args...).Scan(&matched); err != nil {
-		return nil, 0, translate(err, "count "+q.Layer)
+	matched := -1
+	if !q.SkipCount {
+		countSQL := "SELECT count(*) FROM " + strings.SplitN(ls.from, "\n", 2)[0] + w.String()
+		if err := db.Pool.QueryRow(ctx, countSQL, w.args...).Scan(&matched); err != nil {
+			return nil, 0, translate(err, "count "+q.Layer)
+		}
 	}
 	order := " ORDER BY " + ls.id
 	if q.Layer == gridmap.LayerIncidents {

@@ -229,7 +229,10 @@ func checkNearest(t *testing.T, s *Snapshot, pool *pgxpool.Pool, pts []orb.Point
 		case dist < 0.99*s.NearestMetres():
 			if r.Method != gridmap.MethodNearest {
 				t.Errorf("point %v: PostGIS has grid %d at %.2f m, index %+v", p, id, dist, r)
-			} else if math.Abs(r.DistanceM-dist) > 0.01*dist+1e-3 {
+			} else if math.Abs(r.DistanceM-dist) > 0.01*dist+1e-2 {
+				// 1%, plus 1 cm: geography measures to geodesic edges, which bow away from the
+				// straight lon/lat edges the index (and geometry) use by millimetres on a 50 m
+				// edge, so a point on a grid's edge can be a few mm from it by ST_Distance.
 				t.Errorf("point %v: distance %.6g m, PostGIS %.6g m (grid %d vs %d)", p, r.DistanceM, dist, r.Grid, id)
 			} else if int(id) != r.Grid {
 				// A tie within the 1% both allow: the index's grid must be as near by PostGIS too.

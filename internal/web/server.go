@@ -22,6 +22,7 @@ import (
 
 	"github.com/gridmap/gridmap/internal/gridmap"
 	"github.com/gridmap/gridmap/internal/intake"
+	"github.com/gridmap/gridmap/internal/tileservice"
 )
 
 // Health tells whether the server can do its work: the database answers and its schema is
@@ -40,7 +41,11 @@ type Deps struct {
 	Intake    *intake.Service
 	Locator   func() intake.Locator // the current index snapshot
 	Health    Health
-	Static    fs.FS // the front end; nil serves none
+	Static    fs.FS                // the front end; nil serves none
+	Tiles     *tileservice.Service // vector tiles and TileJSON under /tiles; nil serves none
+	// TileSQL draws a tile in the database in one ST_AsMVT query, for benchmarks against the
+	// Go tile path (GET /tiles-sql/...); nil, as in production, serves none.
+	TileSQL func(ctx context.Context, layer string, fields []string, z, x, y uint32) ([]byte, error)
 }
 
 // Options tune the server; zero values take the defaults of internal/config.
@@ -51,6 +56,9 @@ type Options struct {
 	APIToken       string
 	PublicURL      string
 	MaxBatch       int
+	// Bench honours the benchmark headers X-Gridmap-Cache: bypass and X-Gridmap-Source: store
+	// on tile requests (GRIDMAP_BENCH=1); without it they are ignored.
+	Bench bool
 }
 
 // Server is the fiber app with its dependencies.
@@ -111,7 +119,8 @@ func (s *Server) routes() {
 	api.Get("/grids", s.listGrids)
 	api.Get("/grids/:code", s.getGrid)
 	if s.deps.Grids != nil {
-		api.Put("/grids/:code", s.requireToken, s.putGrid)
+		// A grid edit may also move open incidents to the grids that now hold them.
+		api.Put("/grids/:code", s.requireToken, s.changes(s.putGrid, "grids", "incidents"))
 	}
 	api.Get("/red-positions", s.listPlaces(gridmap.RedPositions))
 	api.Get("/stations", s.listPlaces(gridmap.Stations))
@@ -125,7 +134,7 @@ func (s *Server) routes() {
 		api.Post("/incidents/batch", s.requireToken, s.createBatch)
 		api.Get("/incidents", s.listIncidents)
 		api.Get("/incidents/:id", s.getIncident)
-		api.Post("/incidents/:id/transitions", s.requireToken, s.transition)
+		api.Post("/incidents/:id/transitions", s.requireToken, s.changes(s.transition, "incidents"))
 	}
 	api.Use(func(c *fiber.Ctx) error {
 		return gridmap.NotFound("no API endpoint %s %s", c.Method(), c.Path())
@@ -133,6 +142,9 @@ func (s *Server) routes() {
 
 	if s.deps.Features != nil {
 		s.ogcRoutes()
+	}
+	if s.deps.Tiles != nil {
+		s.tileRoutes()
 	}
 
 	if s.deps.Static != nil {
