@@ -29,6 +29,7 @@ type App struct {
 	server *web.Server
 	index  *live.Value[*intake.GridLocator]
 	tiles  *tileservice.Service
+	feed   *web.Feed
 	ln     net.Listener
 	done   chan error
 	cancel context.CancelFunc
@@ -56,9 +57,12 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 	// Tile layers are built in the background; until each is ready its tiles come straight
 	// from PostGIS, so start-up does not wait for them.
 	a.tiles = tileservice.New(db, tileservice.Options{CacheBytes: cfg.TileCacheBytes, Logger: log})
+	feed := web.NewFeed(db, log)
+	a.feed = feed
 	hub := &live.Hub{}
 	hub.Add(a.index)
 	hub.Add(a.tiles)
+	hub.OnChange(feed.Changed)
 
 	// Listen first, then load: a change committed in between is then followed, not lost.
 	runCtx, cancel := context.WithCancel(context.Background())
@@ -82,11 +86,16 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 	log.Info("grid index ready", "grids", a.index.Get().Snap.Len(), "took_ms", time.Since(start).Milliseconds())
 	go a.index.Run(runCtx)
 	go a.tiles.Run(runCtx)
+	go feed.Run(runCtx)
 	go periodic(runCtx, cfg.IndexRefreshPeriod, hub.Resync)
 
 	locator := func() intake.Locator { return a.index.Get() }
 	// Stored: a 201 for an incident means this instance's next incident tile recomputes.
-	intakeSvc := &intake.Service{Store: db, Locator: locator, Stored: a.tiles.IncidentsStored}
+	// The live feed hears of them at once too, before the NOTIFY comes round.
+	intakeSvc := &intake.Service{Store: db, Locator: locator, Stored: func() {
+		a.tiles.IncidentsStored()
+		feed.Changed("incidents")
+	}}
 	intakeSvc.Start(runCtx, 4)
 	bench := benchMode()
 	var tileSQL func(ctx context.Context, layer string, fields []string, z, x, y uint32) ([]byte, error)
@@ -104,6 +113,8 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 		Health:    db,
 		Static:    static.FS,
 		Tiles:     a.tiles,
+		Analytics: db,
+		Feed:      feed,
 		TileSQL:   tileSQL,
 	}, web.Options{
 		Logger:         log,
@@ -211,6 +222,9 @@ func (a *App) Addr() string { return a.ln.Addr().String() }
 func (a *App) Close(ctx context.Context) error {
 	var err error
 	if a.server != nil && a.ln != nil {
+		if a.feed != nil {
+			a.feed.CloseStreams()
+		}
 		err = a.server.Shutdown(ctx)
 		// A Shutdown that comes before Serve has registered the listener would not stop it;
 		// closing the listener always does.

@@ -43,6 +43,8 @@ type Deps struct {
 	Health    Health
 	Static    fs.FS                // the front end; nil serves none
 	Tiles     *tileservice.Service // vector tiles and TileJSON under /tiles; nil serves none
+	Analytics gridmap.AnalyticsStore
+	Feed      *Feed // new incidents for /api/v1/events; nil serves none
 	// TileSQL draws a tile in the database in one ST_AsMVT query, for benchmarks against the
 	// Go tile path (GET /tiles-sql/...); nil, as in production, serves none.
 	TileSQL func(ctx context.Context, layer string, fields []string, z, x, y uint32) ([]byte, error)
@@ -136,6 +138,15 @@ func (s *Server) routes() {
 		api.Get("/incidents/:id", s.getIncident)
 		api.Post("/incidents/:id/transitions", s.requireToken, s.changes(s.transition, "incidents"))
 	}
+	if s.deps.Analytics != nil {
+		api.Get("/coverage", s.coverage)
+		api.Get("/tiling", s.tiling)
+		api.Get("/hotspots", s.hotspots)
+		api.Get("/stats", s.stats)
+		if s.deps.Feed != nil {
+			api.Get("/events", s.events)
+		}
+	}
 	api.Use(func(c *fiber.Ctx) error {
 		return gridmap.NotFound("no API endpoint %s %s", c.Method(), c.Path())
 	})
@@ -186,7 +197,7 @@ func (s *Server) requestLog(c *fiber.Ctx) error {
 	s.metrics.observe(c.Method(), route, status, d)
 	s.log.Log(c.UserContext(), logLevelFor(status), "request", "request_id", id, "method", c.Method(),
 		"path", c.Path(), "route", route, "status", status, "duration_ms", float64(d.Microseconds())/1000,
-		"bytes", len(c.Response().Body()), "remote", c.IP())
+		"bytes", responseSize(c), "remote", c.IP())
 	return nil
 }
 
@@ -265,4 +276,13 @@ func (s *Server) authorised(c *fiber.Ctx) bool {
 	}
 	got := strings.TrimPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
 	return subtle.ConstantTimeCompare([]byte(got), []byte(s.opts.APIToken)) == 1
+}
+
+// responseSize is the body's length, without reading a streamed body (which would wait for the
+// stream to end); streams report -1.
+func responseSize(c *fiber.Ctx) int {
+	if c.Response().IsBodyStream() {
+		return -1
+	}
+	return len(c.Response().Body())
 }
