@@ -3,20 +3,16 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/gridmap/gridmap/internal/dataset/datasettest"
 	"github.com/gridmap/gridmap/internal/postgis"
 	"github.com/gridmap/gridmap/internal/testdb"
 )
 
 // geodataDir is the repository's bundled dataset.
-func geodataDir() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..", "geodata")
-}
+func geodataDir() string { return datasettest.BundledDir() }
 
 // TestImportBundledDataset imports geodata/ with the real command and lets PostGIS check what
 // the issue promises: counts, validity, no overlaps, containment and the seed's facts. A second

@@ -50,6 +50,15 @@ func (l LayerInfo) Field(name string) (Field, bool) {
 	return Field{}, false
 }
 
+// placeFields are the public fields of red positions and stations, which share one shape.
+var placeFields = []Field{
+	{Name: "code", Type: "string", Title: "code", Filter: true},
+	{Name: "name", Type: "string", Title: "name", Filter: true},
+	{Name: "kind", Type: "string", Title: "kind", Filter: true},
+	{Name: "grid", Type: "string", Title: "grid code", Filter: true},
+	{Name: "opening_hours", Type: "string", Title: "opening hours"},
+}
+
 // Layers is the catalogue of public layers, in drawing order from the bottom.
 var Layers = []LayerInfo{
 	{ID: LayerStreets, TitleZH: "街道", TitleEN: "Streets", Geometry: "MultiPolygon", MinZoom: 0, MaxZoom: 18,
@@ -86,22 +95,10 @@ var Layers = []LayerInfo{
 		}},
 	{ID: LayerRedPositions, TitleZH: "红色阵地", TitleEN: "Red positions", Geometry: "Point", MinZoom: 0, MaxZoom: 18,
 		Description: "Party service points (红色阵地).",
-		Fields: []Field{
-			{Name: "code", Type: "string", Title: "code", Filter: true},
-			{Name: "name", Type: "string", Title: "name", Filter: true},
-			{Name: "kind", Type: "string", Title: "kind", Filter: true},
-			{Name: "grid", Type: "string", Title: "grid code", Filter: true},
-			{Name: "opening_hours", Type: "string", Title: "opening hours"},
-		}},
+		Fields:      placeFields},
 	{ID: LayerStations, TitleZH: "服务驿站", TitleEN: "Service stations", Geometry: "Point", MinZoom: 0, MaxZoom: 18,
 		Description: "Volunteer and veterans' stations, deliberation halls and party-mass service centres.",
-		Fields: []Field{
-			{Name: "code", Type: "string", Title: "code", Filter: true},
-			{Name: "name", Type: "string", Title: "name", Filter: true},
-			{Name: "kind", Type: "string", Title: "kind", Filter: true},
-			{Name: "grid", Type: "string", Title: "grid code", Filter: true},
-			{Name: "opening_hours", Type: "string", Title: "opening hours"},
-		}},
+		Fields:      placeFields},
 	{ID: LayerIncidents, TitleZH: "事件诉求", TitleEN: "Incidents", Geometry: "Point", Temporal: true, MinZoom: 0, MaxZoom: 18,
 		Description: "Residents' problems and requests, located and assigned to grids. No personal data.",
 		Fields: []Field{

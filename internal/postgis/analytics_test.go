@@ -2,56 +2,20 @@ package postgis_test
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"math"
-	"os"
-	"path/filepath"
 	"sort"
 	"testing"
 	"time"
 
-	"github.com/gridmap/gridmap/internal/dataset"
+	"github.com/gridmap/gridmap/internal/dataset/datasettest"
 	"github.com/gridmap/gridmap/internal/gridmap"
-	"github.com/gridmap/gridmap/internal/intake"
 	"github.com/gridmap/gridmap/internal/postgis"
-	"github.com/gridmap/gridmap/internal/spatial"
 	"github.com/gridmap/gridmap/internal/testdb"
 )
 
-// fuqingSeed imports the bundled dataset with the real planner; its key changes with the files.
-func fuqingSeed(t *testing.T) testdb.Seed {
-	t.Helper()
-	dir := filepath.Join("..", "..", "geodata")
-	h := sha256.New()
-	for _, l := range dataset.Layers {
-		b, err := os.ReadFile(filepath.Join(dir, l+".geojson"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.Write(b)
-	}
-	return testdb.Seed{Key: "fuqing-" + hex.EncodeToString(h.Sum(nil))[:12], Fill: func(ctx context.Context, url string) error {
-		db, err := postgis.Open(ctx, url, nil)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		d, err := dataset.Load(dir, dataset.Options{})
-		if err != nil {
-			return err
-		}
-		_, err = db.Import(ctx, d, func(grids []gridmap.Grid) (postgis.Planner, error) {
-			loc, err := intake.NewGridLocator(grids, nil, nil, spatial.Options{})
-			return &intake.Planner{Loc: loc, Now: time.Now()}, err
-		}, nil)
-		return err
-	}}
-}
-
 func TestCoverage(t *testing.T) {
 	ctx := context.Background()
-	db, err := postgis.Open(ctx, testdb.NewSeeded(t, fuqingSeed(t)), nil)
+	db, err := postgis.Open(ctx, testdb.NewSeeded(t, datasettest.Bundled(t)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +81,7 @@ FROM grids g ORDER BY g.code`)
 
 func TestTilingAndHotspots(t *testing.T) {
 	ctx := context.Background()
-	db, err := postgis.Open(ctx, testdb.NewSeeded(t, fuqingSeed(t)), nil)
+	db, err := postgis.Open(ctx, testdb.NewSeeded(t, datasettest.Bundled(t)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

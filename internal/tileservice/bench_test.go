@@ -2,21 +2,12 @@ package tileservice_test
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"os"
-	"path/filepath"
-	"runtime"
 	"testing"
-	"time"
 
 	"github.com/paulmach/orb"
 
-	"github.com/gridmap/gridmap/internal/dataset"
-	"github.com/gridmap/gridmap/internal/gridmap"
-	"github.com/gridmap/gridmap/internal/intake"
+	"github.com/gridmap/gridmap/internal/dataset/datasettest"
 	"github.com/gridmap/gridmap/internal/postgis"
-	"github.com/gridmap/gridmap/internal/spatial"
 	"github.com/gridmap/gridmap/internal/testdb"
 	"github.com/gridmap/gridmap/internal/tiles"
 	"github.com/gridmap/gridmap/internal/tileservice"
@@ -30,48 +21,9 @@ import (
 // store reads the features from PostGIS per tile first; sql is one ST_AsMVT query.
 // cmd/loadgen -suite tiles measures the same over HTTP.
 
-// geodataSeed imports the repository's bundled dataset; its key follows the files' content.
-func geodataSeed(tb testing.TB) testdb.Seed {
-	tb.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	dir := filepath.Join(filepath.Dir(file), "..", "..", "geodata")
-	h := sha256.New()
-	names, err := filepath.Glob(filepath.Join(dir, "*.geojson"))
-	if err != nil || len(names) == 0 {
-		tb.Fatalf("no bundled dataset in %s: %v", dir, err)
-	}
-	for _, n := range names {
-		b, err := os.ReadFile(n)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		h.Write([]byte(filepath.Base(n)))
-		h.Write(b)
-	}
-	return testdb.Seed{Key: "geodata-" + hex.EncodeToString(h.Sum(nil))[:16], Fill: func(ctx context.Context, url string) error {
-		db, err := postgis.Open(ctx, url, nil)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		d, err := dataset.Load(dir, dataset.Options{})
-		if err != nil {
-			return err
-		}
-		_, err = db.Import(ctx, d, func(grids []gridmap.Grid) (postgis.Planner, error) {
-			loc, err := intake.NewGridLocator(grids, nil, nil, spatial.Options{})
-			if err != nil {
-				return nil, err
-			}
-			return &intake.Planner{Loc: loc, Now: time.Now()}, nil
-		}, nil)
-		return err
-	}}
-}
-
 func BenchmarkTile(b *testing.B) {
 	ctx := context.Background()
-	db, err := postgis.Open(ctx, testdb.NewSeeded(b, geodataSeed(b)), nil)
+	db, err := postgis.Open(ctx, testdb.NewSeeded(b, datasettest.Bundled(b)), nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/gridmap/gridmap/internal/dataset/datasettest"
 	"github.com/gridmap/gridmap/internal/gridmap"
 	"github.com/gridmap/gridmap/internal/postgis"
 	"github.com/gridmap/gridmap/internal/testdb"
@@ -19,7 +20,7 @@ import (
 // a tile does not depend on which path an instance took.
 func TestSnapshotAndStoreDrawTheSameTiles(t *testing.T) {
 	ctx := context.Background()
-	db, err := postgis.Open(ctx, testdb.NewSeeded(t, geodataSeed(t)), nil)
+	db, err := postgis.Open(ctx, testdb.NewSeeded(t, datasettest.Bundled(t)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,6 +50,14 @@ func (s *Server) ogcRoutes() {
 	g.Get("/collections/:id/items/:fid", s.ogcItem)
 }
 
+// ogcPlain checks a request that takes no parameter but the format.
+func ogcPlain(c *fiber.Ctx) error {
+	if err := checkParams(c, "f"); err != nil {
+		return err
+	}
+	return ogcFormat(c)
+}
+
 // ogcFormat accepts only JSON renderings: f=json (or none).
 func ogcFormat(c *fiber.Ctx) error {
 	switch c.Query("f") {
@@ -60,10 +68,7 @@ func ogcFormat(c *fiber.Ctx) error {
 }
 
 func (s *Server) ogcLanding(c *fiber.Ctx) error {
-	if err := checkParams(c, "f"); err != nil {
-		return err
-	}
-	if err := ogcFormat(c); err != nil {
+	if err := ogcPlain(c); err != nil {
 		return err
 	}
 	base := s.baseURL(c) + "/ogc"
@@ -80,10 +85,7 @@ func (s *Server) ogcLanding(c *fiber.Ctx) error {
 }
 
 func (s *Server) ogcConformance(c *fiber.Ctx) error {
-	if err := checkParams(c, "f"); err != nil {
-		return err
-	}
-	if err := ogcFormat(c); err != nil {
+	if err := ogcPlain(c); err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"conformsTo": ogcConformance})
@@ -128,10 +130,7 @@ func (s *Server) collectionJSON(c *fiber.Ctx, l gridmap.LayerInfo) (fiber.Map, e
 }
 
 func (s *Server) ogcCollections(c *fiber.Ctx) error {
-	if err := checkParams(c, "f"); err != nil {
-		return err
-	}
-	if err := ogcFormat(c); err != nil {
+	if err := ogcPlain(c); err != nil {
 		return err
 	}
 	cols := make([]fiber.Map, 0, len(gridmap.Layers))
@@ -147,10 +146,7 @@ func (s *Server) ogcCollections(c *fiber.Ctx) error {
 }
 
 func (s *Server) ogcCollection(c *fiber.Ctx) error {
-	if err := checkParams(c, "f"); err != nil {
-		return err
-	}
-	if err := ogcFormat(c); err != nil {
+	if err := ogcPlain(c); err != nil {
 		return err
 	}
 	l, err := ogcLayer(c)
@@ -176,10 +172,7 @@ func jsonSchemaType(t string) fiber.Map {
 }
 
 func (s *Server) ogcQueryables(c *fiber.Ctx) error {
-	if err := checkParams(c, "f"); err != nil {
-		return err
-	}
-	if err := ogcFormat(c); err != nil {
+	if err := ogcPlain(c); err != nil {
 		return err
 	}
 	l, err := ogcLayer(c)
@@ -380,10 +373,7 @@ func ogcFeature(l gridmap.LayerInfo, f gridmap.Feature) *geojson.Feature {
 }
 
 func (s *Server) ogcItem(c *fiber.Ctx) error {
-	if err := checkParams(c, "f"); err != nil {
-		return err
-	}
-	if err := ogcFormat(c); err != nil {
+	if err := ogcPlain(c); err != nil {
 		return err
 	}
 	l, err := ogcLayer(c)
