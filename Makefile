@@ -25,3 +25,7 @@ test:
 
 geodata:
 	$(GO) run ./cmd/geodatagen -out geodata
+
+# bench reproduces the README's speed figures (go benchmarks and HTTP load runs).
+bench:
+	.ci/bench
