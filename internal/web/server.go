@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
@@ -159,7 +160,15 @@ func (s *Server) routes() {
 	}
 
 	if s.deps.Static != nil {
-		app.Use("/", filesystem.New(filesystem.Config{Root: http.FS(s.deps.Static), Index: "index.html", MaxAge: 300}))
+		// The front end: compressed on the way out (MapLibre alone is 1.1 MB), ES modules
+		// served as JavaScript whatever the platform's MIME table says.
+		app.Use("/", compress.New(compress.Config{Level: compress.LevelBestSpeed}), func(c *fiber.Ctx) error {
+			err := c.Next()
+			if strings.HasSuffix(c.Path(), ".mjs") && err == nil {
+				c.Set(fiber.HeaderContentType, "text/javascript; charset=utf-8")
+			}
+			return err
+		}, filesystem.New(filesystem.Config{Root: http.FS(s.deps.Static), Index: "index.html", MaxAge: 300}))
 	}
 	app.Use(func(c *fiber.Ctx) error { return gridmap.NotFound("nothing at %s", c.Path()) })
 }

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/gridmap/gridmap/internal/dataset"
 	"github.com/gridmap/gridmap/internal/dataset/datasettest"
@@ -259,5 +260,22 @@ func TestOGCFeatures(t *testing.T) {
 	}
 	if body := string(get(t, s, "/ogc/collections/grids/items").body); strings.Contains(body, "林测试") || strings.Contains(body, "1990000000") {
 		t.Error("personal data in feature service")
+	}
+}
+
+func TestStaticFilesCompressedAndTyped(t *testing.T) {
+	big := strings.Repeat("export const a = 1;\n", 500)
+	s := web.New(web.Deps{Static: fstest.MapFS{"index.html": {Data: []byte("<!doctype html>" + big)}, "lib/x.mjs": {Data: []byte(big)}}}, web.Options{})
+	req := httptest.NewRequest("GET", "/lib/x.mjs", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	resp, err := s.App().Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Header.Get("Content-Encoding") != "gzip" || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/javascript") {
+		t.Errorf("module served as %v", resp.Header)
+	}
+	if r := get(t, s, "/"); r.status != 200 || !strings.Contains(string(r.body), "<!doctype html>") {
+		t.Errorf("index: %d", r.status)
 	}
 }
