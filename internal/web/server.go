@@ -193,6 +193,11 @@ func (s *Server) requestLog(c *fiber.Ctx) error {
 		id = hex.EncodeToString(b)
 	}
 	c.Locals("request_id", id)
+	// Every database call a handler makes ends with the request: fasthttp gives handlers no
+	// context of their own, so a stuck database would otherwise hold requests for ever.
+	ctx, cancel := context.WithTimeout(context.Background(), s.opts.RequestTimeout)
+	defer cancel()
+	c.SetUserContext(ctx)
 	c.Set(fiber.HeaderXRequestID, id)
 	err := c.Next()
 	if err != nil {
