@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"os"
 	"time"
 
 	"github.com/gridmap/gridmap/internal/config"
@@ -97,7 +96,7 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 		feed.Changed("incidents")
 	}}
 	intakeSvc.Start(runCtx, 4)
-	bench := benchMode()
+	bench := cfg.Bench
 	var tileSQL func(ctx context.Context, layer string, fields []string, z, x, y uint32) ([]byte, error)
 	if bench {
 		tileSQL = db.TileSQL
@@ -163,11 +162,6 @@ func buildLocator(ctx context.Context, db *postgis.DB, cfg config.Config) (*inta
 	}
 	return intake.NewGridLocator(grids, comms, streets, spatial.Options{NearestMetres: nearest(cfg)})
 }
-
-// benchMode reports whether GRIDMAP_BENCH=1: tile requests then honour the benchmark headers
-// (X-Gridmap-Cache: bypass, X-Gridmap-Source: store) and /tiles-sql draws tiles in PostGIS.
-// It is a measuring switch for cmd/loadgen, not a setting, so it is not in config's table.
-func benchMode() bool { return os.Getenv("GRIDMAP_BENCH") == "1" }
 
 // tileMetrics turns the tile service's counters into /metrics samples.
 func tileMetrics(st tileservice.Stats) []web.Metric {

@@ -28,6 +28,7 @@ type Config struct {
 	TileCacheBytes     int
 	IndexRefreshPeriod time.Duration
 	PublicURL          string
+	Bench              bool
 }
 
 // option is one environment variable: its name, default, help and how it lands in Config.
@@ -102,6 +103,14 @@ var options = []option{
 		set: func(c *Config, v string) error { c.APIToken = v; return nil }},
 	{name: "GRIDMAP_TILE_CACHE_BYTES", def: "268435456", help: "memory for cached tiles, in bytes",
 		set: func(c *Config, v string) (err error) { c.TileCacheBytes, err = intIn(v, 0, 1<<40); return }},
+	{name: "GRIDMAP_BENCH", def: "0", help: "1 turns on the benchmark switches (cache bypass headers, /tiles-sql); never in production",
+		set: func(c *Config, v string) error {
+			if v != "0" && v != "1" {
+				return errors.New("must be 0 or 1")
+			}
+			c.Bench = v == "1"
+			return nil
+		}},
 	{name: "GRIDMAP_INDEX_REFRESH", def: "60s", help: "safety-net period for rebuilding caches even without a change notice (0 disables)",
 		set: func(c *Config, v string) (err error) {
 			c.IndexRefreshPeriod, err = durationIn(v, 0, 24*time.Hour)
