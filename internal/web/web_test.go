@@ -10,28 +10,14 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/gridmap/gridmap/internal/dataset"
 	"github.com/gridmap/gridmap/internal/dataset/datasettest"
 	"github.com/gridmap/gridmap/internal/postgis"
 	"github.com/gridmap/gridmap/internal/testdb"
 	"github.com/gridmap/gridmap/internal/web"
 )
 
-// miniSeed imports the mini dataset's divisions and places (not its incidents).
-var miniSeed = testdb.Seed{Key: "web-mini-v1", Fill: func(ctx context.Context, url string) error {
-	db, err := postgis.Open(ctx, url, nil)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	d, err := dataset.Load(datasettest.Dir(), dataset.Options{})
-	if err != nil {
-		return err
-	}
-	d.Incidents = nil
-	_, err = db.Import(ctx, d, nil, nil)
-	return err
-}}
+// miniSeed holds the mini dataset's divisions and places (not its incidents).
+var miniSeed = datasettest.MiniDivisions()
 
 func newServer(t *testing.T) *web.Server {
 	t.Helper()

@@ -58,3 +58,22 @@ func Bundled(tb testing.TB) testdb.Seed {
 		return err
 	}}
 }
+
+// MiniDivisions is a testdb seed holding the mini dataset's divisions and places (no
+// incidents), for storage tests that need grids to assign to.
+func MiniDivisions() testdb.Seed {
+	return testdb.Seed{Key: "mini-divisions-v1", Fill: func(ctx context.Context, url string) error {
+		db, err := postgis.Open(ctx, url, nil)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		d, err := dataset.Load(Dir(), dataset.Options{})
+		if err != nil {
+			return err
+		}
+		d.Incidents = nil
+		_, err = db.Import(ctx, d, nil, nil)
+		return err
+	}}
+}
