@@ -4,52 +4,51 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/gridmap/gridmap/internal/config"
 	"github.com/gridmap/gridmap/internal/dataset/datasettest"
 	"github.com/gridmap/gridmap/internal/testdb"
 )
 
-// browserDir holds the Node side of the browser tests: the Playwright scripts, their pinned
-// package.json and package-lock.json, and node_modules once .ci/test-tools-up has run npm ci.
+// browserDir holds the Node side of the browser tests: the Playwright scripts (one per page,
+// and lib.mjs, what they share), their pinned package.json and package-lock.json, and
+// node_modules once .ci/test-tools-up has run npm ci.
 const browserDir = "testdata/browser"
 
 // ScreenshotDirEnv names a folder into which the browser tests copy their screenshots, for a
 // person to look at; unset, they stay in the test's temporary folder.
 const ScreenshotDirEnv = "GRIDMAP_SCREENSHOT_DIR"
 
-// browserResult is what testdata/browser/map.mjs saw; see that script for the meaning.
-type browserResult struct {
+// browserRun is what a script of browserDir printed; see lib.mjs for the meaning. Page holds
+// the script's own findings, decoded by each test into its own type.
+type browserRun struct {
 	OK    bool   `json:"ok"`
 	Error string `json:"error"`
 	WebGL *struct {
 		Version  string `json:"version"`
 		Renderer string `json:"renderer"`
 	} `json:"webgl"`
-	Summary  map[string]float64      `json:"summary"`
-	Idle     bool                    `json:"idle"`
-	Rendered map[string]int          `json:"rendered"`
-	Legend   struct{ ZH, EN string } `json:"legend"`
-	Popup    struct {
-		ZH, EN, Place string
-		Selected      []string `json:"selected"`
-	} `json:"popup"`
-	Labels          map[string]map[string]any   `json:"labels"`
-	Lang            string                      `json:"lang"`
-	Scale           string                      `json:"scale"`
-	Toggle          struct{ Hidden, Shown int } `json:"toggle"`
-	Screenshots     []string                    `json:"screenshots"`
-	ConsoleErrors   []string                    `json:"consoleErrors"`
-	ConsoleWarnings []string                    `json:"consoleWarnings"`
-	PageErrors      []string                    `json:"pageErrors"`
-	FailedRequests  []string                    `json:"failedRequests"`
-	Requests        int                         `json:"requests"`
-	Timings         map[string]int              `json:"timings"`
+	Page             json.RawMessage `json:"page"`
+	Screenshots      []string        `json:"screenshots"`
+	ConsoleErrors    []string        `json:"consoleErrors"`
+	ConsoleWarnings  []string        `json:"consoleWarnings"`
+	PageErrors       []string        `json:"pageErrors"`
+	FailedRequests   []string        `json:"failedRequests"`
+	ExpectedFailures int             `json:"expectedFailures"`
+	Aborted          int             `json:"aborted"`
+	Requests         int             `json:"requests"`
+	Tiles            int             `json:"tiles"`
+	Timings          map[string]int  `json:"timings"`
 }
 
 // browserTools finds node, the Playwright package and Chromium, and fails the test (never skips
@@ -74,25 +73,106 @@ func browserTools(t *testing.T) (node, chromium string) {
 	return node, chromium
 }
 
-// runBrowserScript runs a script of browserDir against base and decodes the JSON it prints.
-func runBrowserScript(t *testing.T, node, chromium, script, base, outDir string) browserResult {
+// runBrowserScript runs a script of browserDir against the server at base, decodes its own
+// findings into page, keeps its screenshots, and fails the test for every console error,
+// uncaught exception and failed request it saw, and when it did not get to the end. control,
+// if not nil, does what the script asks of the server (lib.mjs control) and says "ok" or the
+// error.
+func runBrowserScript(t *testing.T, script, base string, page any, control func(cmd string) error) browserRun {
 	t.Helper()
+	node, chromium := browserTools(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join(browserDir, script), base, outDir)
+	start := time.Now()
+	cmd := exec.CommandContext(ctx, node, filepath.Join(browserDir, script), base, t.TempDir())
 	cmd.Env = append(os.Environ(), "GRIDMAP_CHROMIUM="+chromium)
 	cmd.WaitDelay = 5 * time.Second
 	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	var res browserResult
+	cmd.Stdout = &stdout
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Lines "gridmap:CMD" on stderr are requests to the test; the rest is the script's own.
+	cmd.Stderr = &lineWriter{line: func(line string) {
+		req, ok := strings.CutPrefix(line, "gridmap:")
+		if !ok {
+			stderr.WriteString(line + "\n")
+			return
+		}
+		answer := "ok"
+		if control == nil {
+			answer = "error: this test takes no requests"
+		} else if err := control(req); err != nil {
+			answer = "error: " + err.Error()
+		}
+		io.WriteString(stdin, answer+"\n")
+	}}
+	err = cmd.Run()
+	stdin.Close()
+	var res browserRun
 	if jerr := json.Unmarshal(stdout.Bytes(), &res); jerr != nil {
 		t.Fatalf("browser test: %s printed no result (%v; run error %v)\nstdout:\n%s\nstderr:\n%s", script, jerr, err, stdout.String(), stderr.String())
 	}
 	if err != nil {
 		t.Errorf("browser test: %s: %v\nstderr:\n%s", script, err, stderr.String())
 	}
+	if len(res.Page) > 0 {
+		if err := json.Unmarshal(res.Page, page); err != nil {
+			t.Errorf("browser test: %s: its findings do not decode: %v\n%s", script, err, res.Page)
+		}
+	}
+	t.Logf("browser %s: %s, %d requests (%d tiles, %d cancelled by the page), timings (ms) %v",
+		script, time.Since(start).Round(time.Millisecond), res.Requests, res.Tiles, res.Aborted, res.Timings)
+	if res.WebGL != nil {
+		t.Logf("WebGL: %s on %s", res.WebGL.Version, res.WebGL.Renderer)
+	}
+	glNotes := 0
+	for _, w := range res.ConsoleWarnings {
+		if strings.Contains(w, "GL Driver Message") { // SwiftShader's performance notes, not the page's
+			glNotes++
+			continue
+		}
+		t.Logf("console warning: %s", w)
+	}
+	if glNotes > 0 {
+		t.Logf("%d WebGL driver performance notes (SwiftShader)", glNotes)
+	}
+	keepScreenshots(t, res.Screenshots)
+	if len(res.Screenshots) == 0 {
+		t.Errorf("%s took no screenshot", script)
+	}
+	for _, e := range res.ConsoleErrors {
+		t.Errorf("console error: %s", e)
+	}
+	for _, e := range res.PageErrors {
+		t.Errorf("uncaught exception: %s", e)
+	}
+	for _, e := range res.FailedRequests {
+		t.Errorf("failed request: %s", e)
+	}
+	if !res.OK {
+		t.Fatalf("the page did not get through %s: %s\nfindings so far: %s", script, res.Error, res.Page)
+	}
 	return res
+}
+
+// lineWriter calls line with each line written to it (without its newline).
+type lineWriter struct {
+	buf  []byte
+	line func(string)
+}
+
+func (w *lineWriter) Write(p []byte) (int, error) {
+	w.buf = append(w.buf, p...)
+	for {
+		i := bytes.IndexByte(w.buf, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		w.line(string(w.buf[:i]))
+		w.buf = w.buf[i+1:]
+	}
 }
 
 // keepScreenshots copies the screenshots to $GRIDMAP_SCREENSHOT_DIR when it is set.
@@ -124,66 +204,159 @@ func keepScreenshots(t *testing.T, paths []string) {
 	}
 }
 
-// TestBrowserMapPage loads the city map page in a real headless Chromium against the real server
-// with the mini dataset imported through the real command, and checks what a user would see:
-// no errors, every layer drawn, the legend, a grid's popup, the language switch and the labels
-// of each zoom band.
-func TestBrowserMapPage(t *testing.T) {
-	node, chromium := browserTools(t)
+// miniServer serves the mini dataset, imported through the real command, with its incidents
+// moved to the last few days (China Standard Time), so that the pages' periods (today, this
+// week, 30 days) hold them whatever day the test runs.
+func miniServer(t *testing.T) string {
+	t.Helper()
+	return "http://" + startApp(t, miniDatabase(t), nil).Addr()
+}
+
+// miniDatabase is a new database holding the mini dataset as miniServer serves it.
+func miniDatabase(t *testing.T) string {
+	t.Helper()
 	url := testdb.New(t)
-	dataset := datasettest.Mini(t, datasettest.Edit{File: "incidents.geojson", New: "<delete>"})
+	cst := time.FixedZone("CST", 8*3600)
+	day := func(back int, clock string) string {
+		return time.Now().In(cst).AddDate(0, 0, -back).Format("2006-01-02") + "T" + clock + "+08:00"
+	}
+	dataset := datasettest.Mini(t,
+		datasettest.Edit{File: "incidents.geojson", Old: "2026-11-20T09:15:00+08:00", New: day(3, "09:15:00")},
+		datasettest.Edit{File: "incidents.geojson", Old: "2026-11-21T10:00:00+08:00", New: day(2, "10:00:00")},
+		datasettest.Edit{File: "incidents.geojson", Old: "2026-11-22T11:00:00+08:00", New: day(1, "11:00:00")},
+	)
 	if code, _, stderr := gridmapCmd(t, url, "import", "-q", dataset); code != 0 {
 		t.Fatalf("import: exit %d: %s", code, stderr)
 	}
-	a := startApp(t, url, nil)
-	base := "http://" + a.Addr()
+	return url
+}
 
+// restartableServer is the real server on a fixed loopback address that a browser script can
+// stop and start again (lib.mjs control), as an operator restarting the service would.
+type restartableServer struct {
+	t    *testing.T
+	url  string
+	addr string
+	mu   sync.Mutex
+	app  *App
+}
+
+func newRestartableServer(t *testing.T, url string) *restartableServer {
+	s := &restartableServer{t: t, url: url, addr: "127.0.0.1:0"}
+	if err := s.start(); err != nil {
+		t.Fatal(err)
+	}
+	s.addr = s.app.Addr()
+	t.Cleanup(func() { s.stop() })
+	return s
+}
+
+func (s *restartableServer) start() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.app != nil {
+		return nil
+	}
+	env := map[string]string{"DATABASE_URL": s.url, "GRIDMAP_ADDR": s.addr}
+	cfg, err := config.Load(func(k string) string { return env[k] })
+	if err != nil {
+		return err
+	}
+	a, err := Start(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return err
+	}
+	s.app = a
+	return nil
+}
+
+func (s *restartableServer) stop() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.app == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := s.app.Close(ctx)
+	s.app = nil
+	return err
+}
+
+// control does what a script asks: "stop" or "start" the server.
+func (s *restartableServer) control(cmd string) error {
 	start := time.Now()
-	res := runBrowserScript(t, node, chromium, "map.mjs", base, t.TempDir())
-	t.Logf("browser: %s, %d requests, timings (ms) %v", time.Since(start).Round(time.Millisecond), res.Requests, res.Timings)
-	if res.WebGL != nil {
-		t.Logf("WebGL: %s on %s", res.WebGL.Version, res.WebGL.Renderer)
+	defer func() { s.t.Logf("server %s took %v", cmd, time.Since(start).Round(time.Millisecond)) }()
+	switch cmd {
+	case "stop":
+		return s.stop()
+	case "start":
+		return s.start()
 	}
-	glNotes := 0
-	for _, w := range res.ConsoleWarnings {
-		if strings.Contains(w, "GL Driver Message") { // SwiftShader's performance notes, not the page's
-			glNotes++
-			continue
-		}
-		t.Logf("console warning: %s", w)
-	}
-	if glNotes > 0 {
-		t.Logf("%d WebGL driver performance notes (SwiftShader)", glNotes)
-	}
-	keepScreenshots(t, res.Screenshots)
+	return fmt.Errorf("unknown request %q", cmd)
+}
 
-	for _, e := range res.ConsoleErrors {
-		t.Errorf("console error: %s", e)
+// TestBrowserMapPage loads the city map page in a real headless Chromium against the real server
+// with the mini dataset, and checks what a user would see: no errors, every layer drawn from
+// vector tiles, the legend, popups of a grid, a red position and an incident, the incident
+// filter, the language switch and the labels of each zoom band.
+func TestBrowserMapPage(t *testing.T) {
+	base := miniServer(t)
+	var res struct {
+		Summary  map[string]float64 `json:"summary"`
+		Idle     bool               `json:"idle"`
+		Sources  map[string]string  `json:"sources"`
+		Rendered map[string]int     `json:"rendered"`
+		Nav      string             `json:"nav"`
+		NavEN    string             `json:"navEN"`
+		Legend   struct{ ZH, EN string }
+		Popup    struct {
+			ZH, EN, Place string
+			Selected      []string `json:"selected"`
+		} `json:"popup"`
+		Incidents struct {
+			Open, All, Clusters int
+			TileURL             string `json:"tileURL"`
+			Popup               string
+		} `json:"incidents"`
+		Labels map[string]map[string]any   `json:"labels"`
+		Lang   string                      `json:"lang"`
+		Scale  string                      `json:"scale"`
+		Toggle struct{ Hidden, Shown int } `json:"toggle"`
 	}
-	for _, e := range res.PageErrors {
-		t.Errorf("uncaught exception: %s", e)
-	}
-	for _, e := range res.FailedRequests {
-		t.Errorf("failed request: %s", e)
-	}
-	if !res.OK {
-		t.Fatalf("the page did not get through the script: %s", res.Error)
-	}
+	run := runBrowserScript(t, "map.mjs", base, &res, nil)
+
 	if !res.Idle {
 		t.Error("the map did not reach idle (loaded, tiles loaded, not moving)")
 	}
 	if res.Summary["grids"] != 2 || res.Summary["streets"] != 1 || res.Summary["red_positions"] != 1 || res.Summary["stations"] != 1 {
 		t.Errorf("the page loaded %v, want the mini dataset's 1 street, 2 grids, 1 red position, 1 station", res.Summary)
 	}
-	for _, layer := range []string{"grids-fill", "grids-line", "communities-line", "streets-line", "red-positions-circle", "stations-circle", "streets-label"} {
+	for _, layer := range []string{"streets", "communities", "grids", "red_positions", "stations", "incidents"} {
+		if res.Sources[layer] != "vector" {
+			t.Errorf("source %s is %q, want vector tiles", layer, res.Sources[layer])
+		}
+	}
+	if run.Tiles == 0 {
+		t.Error("the page requested no tiles")
+	}
+	for _, layer := range []string{"grids-fill", "grids-line", "communities-line", "streets-line", "red-positions-circle", "stations-circle", "streets-label", "incidents-cluster"} {
 		if res.Rendered[layer] == 0 {
 			t.Errorf("layer %s rendered no features at the start view; rendered: %v", layer, res.Rendered)
 		}
 	}
-	if !strings.Contains(res.Legend.ZH, "图例") || !strings.Contains(res.Legend.ZH, "龙山街道") {
-		t.Errorf("the legend does not show 图例 and 龙山街道:\n%s", res.Legend.ZH)
+	for _, want := range []string{"城市总览", "指挥大屏", "网格覆盖"} {
+		if !strings.Contains(res.Nav, want) {
+			t.Errorf("the navigation does not offer %s: %q", want, res.Nav)
+		}
 	}
-	for _, want := range []string{"融东社区第1网格", "350181003003001", "融东社区", "320", "900"} {
+	if !strings.Contains(res.NavEN, "Command wall") {
+		t.Errorf("the navigation in English reads %q", res.NavEN)
+	}
+	if !strings.Contains(res.Legend.ZH, "图例") || !strings.Contains(res.Legend.ZH, "龙山街道") || !strings.Contains(res.Legend.ZH, "事件筛选") {
+		t.Errorf("the legend does not show 图例, 龙山街道 and 事件筛选:\n%s", res.Legend.ZH)
+	}
+	for _, want := range []string{"融东社区第1网格", "350181003003001", "融东社区", "320", "900", "网格员"} {
 		if !strings.Contains(res.Popup.ZH, want) {
 			t.Errorf("the grid popup does not show %q:\n%s", want, res.Popup.ZH)
 		}
@@ -211,13 +384,260 @@ func TestBrowserMapPage(t *testing.T) {
 	if res.Lang != "en" {
 		t.Errorf("document language after the switch is %q, want en", res.Lang)
 	}
+	// The mini dataset has one open incident in view (mini-2, accepted) and one closed (mini-1).
+	if res.Incidents.Open != 1 || res.Incidents.All != 2 {
+		t.Errorf("incident points at zoom 15: %d open (want 1), %d with every status (want 2)", res.Incidents.Open, res.Incidents.All)
+	}
+	if !strings.Contains(res.Incidents.TileURL, "since=") || strings.Contains(res.Incidents.TileURL, "status=") {
+		t.Errorf("the incident tiles after choosing every status: %s", res.Incidents.TileURL)
+	}
+	for _, want := range []string{"为老服务", "已接单", "一键下单", "融东社区第2网格"} {
+		if !strings.Contains(res.Incidents.Popup, want) {
+			t.Errorf("the incident popup does not show %q:\n%s", want, res.Incidents.Popup)
+		}
+	}
+	if strings.Contains(res.Incidents.Popup, "独居老人") || strings.Contains(res.Incidents.Popup, "19900002222") {
+		t.Errorf("the incident popup shows the report's text or the reporter:\n%s", res.Incidents.Popup)
+	}
+	if res.Incidents.Clusters == 0 {
+		t.Error("no incident clusters at zoom 12")
+	}
 	if n, _ := res.Labels["community"]["communities"].(float64); n == 0 {
 		t.Errorf("no community labels at middle zoom: %v", res.Labels)
 	}
-	if n, _ := res.Labels["grid"]["grids"].(float64); n == 0 {
-		t.Errorf("no grid labels at high zoom: %v", res.Labels)
+	if n, _ := res.Labels["grid"]["grids"].(float64); n != 2 {
+		t.Errorf("want the 2 grids labelled once each at high zoom: %v", res.Labels)
 	}
-	if len(res.Screenshots) == 0 {
-		t.Error("no screenshot was taken")
+}
+
+// TestBrowserWallPage loads the wall display (wall.html) at 1920×1080 on the mini dataset and
+// checks that it shows the key figures of /api/v1/stats, that an incident reported during the
+// test appears in the ticker, flashes on the map and counts in today's figure without a reload,
+// that a server restart shows as "reconnecting" and heals by itself (and the feed resumes), the
+// language switch, and that it fits a 1366×768 screen.
+func TestBrowserWallPage(t *testing.T) {
+	server := newRestartableServer(t, miniDatabase(t))
+	base := "http://" + server.addr
+	var res struct {
+		Stats struct {
+			Incidents map[string]float64      `json:"incidents"`
+			Grids     float64                 `json:"grids"`
+			Streets   []struct{ Name string } `json:"by_street"`
+		} `json:"stats"`
+		KPIs      map[string]string `json:"kpis"`
+		Base      map[string]string `json:"base"`
+		Streets   string            `json:"streets"`
+		Title     string            `json:"title"`
+		Clock     string            `json:"clock"`
+		Rendered  map[string]int    `json:"rendered"`
+		TickerIDs []string          `json:"tickerIDs"`
+		Posted    struct {
+			ID        int64 `json:"id"`
+			LatencyMS int   `json:"latencyMS"`
+			Today     struct{ Before, After string }
+			Tick      string `json:"tick"`
+			LiveCount string `json:"liveCount"`
+			Flashes   int    `json:"flashes"`
+		} `json:"posted"`
+		Restart struct {
+			Down, Back  string
+			TickerAfter []string `json:"tickerAfter"`
+			Flashes     int
+		} `json:"restart"`
+		EN    struct{ Title, KPIs, Ticker string } `json:"en"`
+		Small struct{ Overflow bool }              `json:"small"`
+	}
+	run := runBrowserScript(t, "wall.mjs", base, &res, server.control)
+
+	if !strings.Contains(res.Title, "福清市") || !strings.Contains(res.Title, "指挥大屏") {
+		t.Errorf("the wall's title reads %q", res.Title)
+	}
+	if !strings.Contains(res.Clock, ":") {
+		t.Errorf("no clock: %q", res.Clock)
+	}
+	inc := res.Stats.Incidents
+	for key, want := range map[string]string{
+		"today": fmt.Sprint(inc["today"]), "week": fmt.Sprint(inc["week"]), "open": fmt.Sprint(inc["open"]),
+		"overdue": fmt.Sprint(inc["overdue"]), "resolved_today": fmt.Sprint(inc["resolved_today"]),
+	} {
+		if res.KPIs[key] != want {
+			t.Errorf("the wall shows %s = %q, /api/v1/stats says %s (all: %v; stats %v)", key, res.KPIs[key], want, res.KPIs, inc)
+		}
+	}
+	if !strings.HasSuffix(res.KPIs["on_time_rate_30d"], "%") {
+		t.Errorf("on-time rate shows %q", res.KPIs["on_time_rate_30d"])
+	}
+	if res.Base["grids"] != "2" || res.Base["streets"] != "1" || res.Base["households"] != "600" {
+		t.Errorf("base figures %v, want 1 street, 2 grids, 600 households", res.Base)
+	}
+	if !strings.Contains(res.Streets, "龙山街道") {
+		t.Errorf("the streets panel does not list 龙山街道: %q", res.Streets)
+	}
+	for _, layer := range []string{"grids-fill", "streets-line", "streets-label"} {
+		if res.Rendered[layer] == 0 {
+			t.Errorf("layer %s drew nothing: %v", layer, res.Rendered)
+		}
+	}
+	if len(res.TickerIDs) != 3 {
+		t.Errorf("the ticker starts with incidents %v, want the mini dataset's 3", res.TickerIDs)
+	}
+	p := res.Posted
+	if p.ID == 0 || !strings.Contains(p.Tick, "安全隐患") || !strings.Contains(p.Tick, "融东社区第1网格") {
+		t.Errorf("the reported incident %d shows in the ticker as %q", p.ID, p.Tick)
+	}
+	if p.Today.Before == "" || p.Today.After == "" || p.Today.Before == p.Today.After {
+		t.Errorf("today's figure went from %q to %q after a new incident", p.Today.Before, p.Today.After)
+	}
+	if !strings.Contains(p.LiveCount, "1") {
+		t.Errorf("the ticker's count of new incidents reads %q", p.LiveCount)
+	}
+	if p.Flashes == 0 {
+		t.Error("the new incident did not flash on the map")
+	}
+	t.Logf("a reported incident reached the wall's ticker in %d ms", p.LatencyMS)
+	if !strings.Contains(res.Restart.Down, "正在重连") || !strings.Contains(res.Restart.Back, "实时") {
+		t.Errorf("with the server down the connection showed %q, once back %q; want 正在重连, then 实时", res.Restart.Down, res.Restart.Back)
+	}
+	if len(res.Restart.TickerAfter) != 5 || res.Restart.TickerAfter[1] != fmt.Sprint(p.ID) {
+		t.Errorf("after the restart the ticker lists %v, want the new incident before %d and the 3 before it", res.Restart.TickerAfter, p.ID)
+	}
+	if res.Restart.Flashes != 2 {
+		t.Errorf("%d incidents flash on the map after the restart, want 2", res.Restart.Flashes)
+	}
+	t.Logf("the wall showed reconnecting %d ms after the server stopped, and live %d ms after it started again (%d requests failed meanwhile, as expected)",
+		run.Timings["shown-reconnecting"]-run.Timings["server-stopped"], run.Timings["shown-live"]-run.Timings["server-started"], run.ExpectedFailures)
+	if !strings.Contains(res.EN.Title, "command wall") || !strings.Contains(res.EN.KPIs, "Overdue") || !strings.Contains(res.EN.Ticker, "Safety hazard") {
+		t.Errorf("after switching to English: title %q, figures %q, ticker %q", res.EN.Title, res.EN.KPIs, res.EN.Ticker)
+	}
+	if res.Small.Overflow {
+		t.Error("at 1366×768 the page overflows the screen")
+	}
+}
+
+// TestBrowserCoveragePage loads the coverage page (coverage.html) for 龙山街道 of the mini
+// dataset and checks the grids' gaps, that a table row and a grid on the map select each other,
+// the tiling check, the walking distance, the CSV export and the language switch.
+func TestBrowserCoveragePage(t *testing.T) {
+	base := miniServer(t)
+	type row struct {
+		Code  string   `json:"code"`
+		Gaps  []string `json:"gaps"`
+		Cells []string `json:"cells"`
+	}
+	var res struct {
+		Ready    map[string]any    `json:"ready"`
+		Rows     []row             `json:"rows"`
+		Cards    map[string]string `json:"cards"`
+		Tiling   struct{ Problems, Text string }
+		Hotspots string `json:"hotspots"`
+		Row      struct {
+			Selected []string `json:"selected"`
+			Aria     string   `json:"aria"`
+		} `json:"row"`
+		MapClick struct{ Aria string } `json:"mapClick"`
+		Focus    struct{ Rows int }    `json:"focus"`
+		Sorted   []string              `json:"sorted"`
+		Walk     struct{ URL, Legend string }
+		CSV      struct{ Name, Text string }         `json:"csv"`
+		EN       struct{ Head, Gaps, Tiling string } `json:"en"`
+		Rendered map[string]int                      `json:"rendered"`
+	}
+	runBrowserScript(t, "coverage.mjs", base, &res, nil)
+
+	gaps := map[string][]string{}
+	for _, r := range res.Rows {
+		gaps[r.Code] = r.Gaps
+	}
+	if len(res.Rows) != 2 {
+		t.Fatalf("the table lists %d grids, want 2: %+v", len(res.Rows), res.Rows)
+	}
+	has := func(code, gap string) bool {
+		for _, g := range gaps[code] {
+			if g == gap {
+				return true
+			}
+		}
+		return false
+	}
+	if !has("350181003003002", "no_grid_worker") || !has("350181003003002", "no_party_member") {
+		t.Errorf("grid 350181003003002 has no grid worker and no party member; the table says %v", gaps["350181003003002"])
+	}
+	if has("350181003003001", "no_grid_worker") || has("350181003003001", "no_party_member") {
+		t.Errorf("grid 350181003003001 has a grid worker and a party member; the table says %v", gaps["350181003003001"])
+	}
+	if res.Cards["no_grid_worker"] != "1" || res.Cards["no_party_member"] != "1" {
+		t.Errorf("gap cards %v, want one grid without a worker and one without a party member", res.Cards)
+	}
+	if res.Rendered["grids-fill"] == 0 || res.Rendered["red-positions-circle"] == 0 {
+		t.Errorf("the map drew %v", res.Rendered)
+	}
+	if res.Tiling.Problems != "0" || !strings.Contains(res.Tiling.Text, "未发现重叠或缝隙") {
+		t.Errorf("the tiling check reads %q (%s problems), want a clear no-problem message", res.Tiling.Text, res.Tiling.Problems)
+	}
+	if !strings.Contains(res.Hotspots, "融东社区第") {
+		t.Errorf("hotspots: %q", res.Hotspots)
+	}
+	if len(res.Row.Selected) == 0 || res.Row.Selected[0] != "350181003003002" || res.Row.Aria != "true" {
+		t.Errorf("clicking the row of 350181003003002 highlighted %v on the map (row aria-selected %q)", res.Row.Selected, res.Row.Aria)
+	}
+	if res.MapClick.Aria != "true" {
+		t.Error("clicking grid 350181003003001 on the map did not select its row")
+	}
+	if res.Focus.Rows != 1 {
+		t.Errorf("showing only grids without a grid worker lists %d rows, want 1", res.Focus.Rows)
+	}
+	if len(res.Sorted) != 2 || res.Sorted[0] != "350181003003001" {
+		t.Errorf("sorted by households, largest first: %v, want 350181003003001 (320) first", res.Sorted)
+	}
+	if !strings.Contains(res.Walk.URL, "walk=800") || !strings.Contains(res.Walk.Legend, "800") {
+		t.Errorf("after choosing 800 m: URL %q, legend %q", res.Walk.URL, res.Walk.Legend)
+	}
+	if !strings.HasSuffix(res.CSV.Name, ".csv") || !strings.HasPrefix(res.CSV.Text, "\ufeff") {
+		t.Errorf("CSV %q does not start with a byte order mark:\n%q", res.CSV.Name, res.CSV.Text)
+	}
+	for _, want := range []string{"网格编码", "户数", "350181003003001", "350181003003002", "融东社区第2网格", "无网格员", "无网格党员"} {
+		if !strings.Contains(res.CSV.Text, want) {
+			t.Errorf("the CSV lacks %q:\n%s", want, res.CSV.Text)
+		}
+	}
+	if lines := strings.Count(strings.TrimSpace(res.CSV.Text), "\n"); lines != 2 {
+		t.Errorf("the CSV has %d lines after the header, want 2:\n%s", lines, res.CSV.Text)
+	}
+	if !strings.Contains(res.EN.Head, "Households") || !strings.Contains(res.EN.Gaps, "no worker") || !strings.Contains(res.EN.Tiling, "no overlaps or gaps") {
+		t.Errorf("after switching to English: head %q, gaps %q, tiling %q", res.EN.Head, res.EN.Gaps, res.EN.Tiling)
+	}
+}
+
+// TestBrowserBundledPages tours the three pages on the bundled Fuqing dataset, as a person
+// would look at them: no errors, features drawn, and screenshots at the sizes they are made
+// for (the wall at 1920×1080 and 3840×2160).
+func TestBrowserBundledPages(t *testing.T) {
+	url := testdb.New(t)
+	if code, _, stderr := gridmapCmd(t, url, "import", "-q", geodataDir()); code != 0 {
+		t.Fatalf("import: exit %d: %s", code, stderr)
+	}
+	base := "http://" + startApp(t, url, nil).Addr()
+	var res struct {
+		City     map[string]int `json:"city"`
+		Wall     map[string]int `json:"wall"`
+		Wall4K   map[string]int `json:"wall4k"`
+		Coverage struct {
+			Rows     int            `json:"rows"`
+			Rendered map[string]int `json:"rendered"`
+		} `json:"coverage"`
+		CityLabels map[string]int `json:"cityLabels"`
+	}
+	runBrowserScript(t, "tour.mjs", base, &res, nil)
+	if res.City["grids-fill"] < 100 || res.City["incidents-cluster"] == 0 {
+		t.Errorf("the city map drew %v", res.City)
+	}
+	if res.CityLabels["grids-label"] == 0 {
+		t.Errorf("no grid labels at zoom 16: %v", res.CityLabels)
+	}
+	if res.Wall["grids-fill"] < 100 || res.Wall["incidents-heat"] == 0 {
+		t.Errorf("the wall drew %v", res.Wall)
+	}
+	if res.Coverage.Rows < 50 || res.Coverage.Rendered["grids-fill"] == 0 {
+		t.Errorf("the coverage page lists %d grids and drew %v", res.Coverage.Rows, res.Coverage.Rendered)
 	}
 }

@@ -1,45 +1,82 @@
-// app.js: the city map page (index.html): the whole city's streets, communities and grids,
-// with red positions and stations, a legend with layer toggles, click popups, key figures and a
-// Chinese/English switch. window.gridmap = {map, ready} is there for tests and the console;
-// ready resolves once the data is on the map and the map has drawn it.
+// app.js: the city map page (index.html): the whole city's streets, communities and grids from
+// vector tiles, with red positions, stations and incidents (clusters below zoom 14, points
+// above; filtered by time, category and status), a legend with layer toggles, click popups, key
+// figures and a Chinese/English switch. window.gridmap = {map, ready} is there for tests and the
+// console; ready resolves with the key figures once the map has drawn its data.
 
 import * as i18n from './i18n.js';
-import {loadAll} from './api.js';
-import {createMap, setData, selectGrid, featureAt, boundsOf, whenIdle, relocalise} from './map.js';
+import {api, cstMidnight} from './api.js';
+import {createMap, setLabels, followGridLabels, setIncidentFilter, selectGrid, featureAt, boundsOf, whenIdle,
+  relocalise} from './map.js';
 import {Panel} from './legend.js';
-import {PopupController, gridContent, placeContent} from './popup.js';
+import {PopupController, gridContent, placeContent, incidentContent} from './popup.js';
+import {mountNav, mountLangSwitch} from './nav.js';
+import {OPEN_STATUSES} from './layers.js';
 import {h} from './dom.js';
 
 const $ = (id) => document.getElementById(id);
 
+// The incident filter: a period (days back from today's midnight, China Standard Time; 0 for
+// all), a category and a status group. The tiles take it as query parameters. By default the
+// map shows what is still to be done: open incidents of the last 30 days.
+const filter = {days: 30, category: '', status: 'open'};
+const STATUS_GROUPS = {open: OPEN_STATUSES, done: ['resolved', 'closed']};
+function incidentParams(f = filter) {
+  return {
+    since: f.days ? cstMidnight(f.days) : undefined,
+    category: f.category || undefined,
+    status: STATUS_GROUPS[f.status],
+  };
+}
+
 i18n.apply(document);
-const map = createMap($('map'), {hash: true});
+mountNav($('nav'), 'city');
+mountLangSwitch();
+const map = createMap($('map'), {hash: true, incidents: incidentParams()});
 const names = new Map(); // code -> name of streets, communities and grids, for the popups
-const panel = new Panel($('panel'), map);
-const popups = new PopupController(map, (s) => (s.kind === 'grid'
-  ? gridContent(s.props, names)
-  : placeContent(s.props, s.layer, names)));
+const panel = new Panel($('panel'), map, {
+  filter,
+  onFilter: (next) => {
+    Object.assign(filter, next);
+    setIncidentFilter(map, incidentParams());
+  },
+});
+const popups = new PopupController(map, (s) => {
+  if (s.kind === 'grid') return gridContent(s.props, names);
+  if (s.kind === 'incident') return incidentContent(s.props, names);
+  return placeContent(s.props, s.layer, names);
+});
 popups.onClose = () => selectGrid(map, null);
+const gridLabels = followGridLabels(map);
 let summary = null;
 let cityBounds = null;
 let status = null; // the line over the map: loading, or what went wrong; null hides it
 
 const ready = start();
-window.gridmap = {map, ready};
+window.gridmap = {map, ready, gridLabels};
 
 async function start() {
   setStatus('app.loading');
   const loaded = new Promise((resolve) => map.once('load', resolve));
   try {
-    const [data] = await Promise.all([loadAll(), loaded]);
-    setData(map, data);
-    for (const name of ['streets', 'communities', 'grids']) {
-      for (const f of data[name].features) names.set(f.properties.code, f.properties.name);
+    const [streets, communities, stats] = await Promise.all([api.streets(), api.communities(), api.stats(), loaded]);
+    setLabels(map, {streets, communities});
+    for (const fc of [streets, communities]) {
+      for (const f of fc.features) names.set(f.properties.code, f.properties.name);
     }
-    panel.setStreets(data.streets);
-    summary = summarise(data);
+    panel.setStreets(streets);
+    summary = {
+      streets: stats.streets,
+      communities: stats.communities,
+      grids: stats.grids,
+      red_positions: stats.red_positions,
+      stations: stats.stations,
+      households: stats.households,
+      population: stats.population,
+      open_incidents: stats.incidents?.open,
+    };
     renderStats();
-    cityBounds = boundsOf(data.streets);
+    cityBounds = boundsOf(streets);
     await whenIdle(map);
     setStatus(null);
     return summary;
@@ -48,25 +85,6 @@ async function start() {
     setStatus('app.error', {msg: err.message}, true);
     throw err;
   }
-}
-
-// summarise counts the divisions and service points and adds up the grids' households and people.
-function summarise(data) {
-  let households = 0;
-  let population = 0;
-  for (const f of data.grids.features) {
-    households += Number(f.properties.households) || 0;
-    population += Number(f.properties.population) || 0;
-  }
-  return {
-    streets: data.streets.features.length,
-    communities: data.communities.features.length,
-    grids: data.grids.features.length,
-    red_positions: data.red_positions.features.length,
-    stations: data.stations.features.length,
-    households,
-    population,
-  };
 }
 
 function renderStats() {
@@ -88,42 +106,60 @@ function renderStatus() {
   el.classList.toggle('is-error', Boolean(status?.error));
 }
 
-// Clicks: a service point first, else the grid under the pointer.
+// gridName finds a grid's name for a popup: known, or in the grid tiles drawn around it, or
+// from the API; the popup is redrawn when it arrives.
+function learnGridName(code) {
+  if (!code || names.has(code)) return;
+  const [f] = map.querySourceFeatures('grids', {sourceLayer: 'grids', filter: ['==', ['get', 'code'], code]});
+  if (f) {
+    names.set(code, f.properties.name);
+    return;
+  }
+  api.grid(code).then((g) => {
+    names.set(code, g.properties.name);
+    popups.refresh();
+  }).catch(() => {});
+}
+
+// Clicks: a service point first, then an incident (a cluster zooms in), else the grid under
+// the pointer.
 map.on('click', (e) => {
   const hit = featureAt(map, e.point);
   if (!hit) {
     popups.close();
+    selectGrid(map, null);
     return;
   }
-  const {properties: props, source} = hit.feature;
+  const {properties: props, source, geometry} = hit.feature;
   if (hit.kind === 'grid') {
     selectGrid(map, props.code);
+    names.set(props.code, props.name);
     popups.show(e.lngLat, {kind: 'grid', props});
-  } else {
-    selectGrid(map, null);
-    popups.show(hit.feature.geometry.coordinates, {kind: 'place', layer: source, props});
+    return;
   }
+  selectGrid(map, null);
+  if (hit.kind === 'incident' && props.count !== undefined) {
+    popups.close();
+    map.easeTo({center: geometry.coordinates, zoom: Math.min(map.getZoom() + 2, 18)});
+    return;
+  }
+  learnGridName(props.grid);
+  popups.show(geometry.coordinates, hit.kind === 'incident'
+    ? {kind: 'incident', props}
+    : {kind: 'place', layer: source, props});
 });
 map.on('mousemove', (e) => {
   map.getCanvas().style.cursor = featureAt(map, e.point) ? 'pointer' : '';
 });
+// A failed tile (the server restarting) is retried when the view next changes; it is not an
+// error of the page.
+map.on('error', (e) => console.warn('gridmap: map:', e.error?.message ?? e));
 
-// The language switch.
-function renderLangSwitch() {
-  for (const b of document.querySelectorAll('[data-lang]')) {
-    b.setAttribute('aria-pressed', String(b.dataset.lang === i18n.lang()));
-  }
-}
-for (const b of document.querySelectorAll('[data-lang]')) {
-  b.addEventListener('click', () => i18n.setLang(b.dataset.lang));
-}
 i18n.onChange(() => {
   relocalise(map);
-  renderLangSwitch();
   renderStats();
   renderStatus();
 });
-renderLangSwitch();
 
 // 全市: back to the whole city.
 $('fit-city').addEventListener('click', () => {

@@ -1,10 +1,12 @@
-// layers.js: the one place that says what the map shows and how it looks: the theme, the
-// street palette, the data sources and the style layers drawn from them. Every page builds its
-// map from these, so a change of colour, zoom range or data source is made here once.
+// layers.js: the one place that says what the maps show and how it looks: the theme, the
+// palettes, the data sources and the style layers drawn from them. Every page builds its map
+// from these blocks, so a change of colour, zoom range or data source is made here once.
 //
-// Sources are GeoJSON from the read API today. To move to vector tiles, call styleFor() with
-// {tiles: true}: each source becomes a vector source on /tiles/{layer}/{z}/{x}/{y}.mvt and each
-// layer gets its 'source-layer'; the layer definitions themselves do not change.
+// The divisions, service points and incidents come as vector tiles (/tiles/{layer}/{z}/{x}/{y}.mvt,
+// one source per layer, its source-layer named like it). Labels hang on points, not on the tiled
+// polygons: MapLibre would label a polygon once per tile it crosses, so a grid seen at high zoom
+// would repeat its name. Pages fill the *_labels GeoJSON sources with one point per division
+// (geom.js): streets and communities from the small read APIs, grids from the viewport (map.js).
 
 // Text is drawn by MapLibre from the browser's own fonts (the style has no `glyphs` URL, so
 // MapLibre 6 rasterises every glyph, Chinese and Latin alike, with TinySDF on a canvas). The
@@ -29,6 +31,7 @@ export const THEME = {
   redPosition: '#ef4444',
   redPositionStroke: '#ffffff',
   stationStroke: '#081427',
+  warning: '#fb923c',
 };
 
 // STREET_PALETTE colours the grids by street. A street's colour is picked by the number its
@@ -69,23 +72,47 @@ export const RED_POSITION_KINDS = ['party_mass_centre', 'party_activity_room', '
 const stationColorExpr = ['match', ['get', 'kind'],
   ...Object.entries(STATION_KINDS).flat(), '#94a3b8'];
 
-// SOURCES are the data layers: the read API path that serves each as GeoJSON, and the vector
-// tile path (relative to the site root) that will serve it as MVT; the source's name is also
-// the tile layer's name. The *_labels sources hold one point per division to hang its name on
-// (see geom.js): from GeoJSON the page computes them (`from`); with tiles the server sends them.
-export const SOURCES = {
-  streets: {api: 'api/v1/streets', tiles: 'tiles/streets/{z}/{x}/{y}.mvt'},
-  communities: {api: 'api/v1/communities', tiles: 'tiles/communities/{z}/{x}/{y}.mvt'},
-  grids: {api: 'api/v1/grids', tiles: 'tiles/grids/{z}/{x}/{y}.mvt'},
-  red_positions: {api: 'api/v1/red-positions', tiles: 'tiles/red_positions/{z}/{x}/{y}.mvt'},
-  stations: {api: 'api/v1/stations', tiles: 'tiles/stations/{z}/{x}/{y}.mvt'},
-  street_labels: {from: 'streets', tiles: 'tiles/street_labels/{z}/{x}/{y}.mvt'},
-  community_labels: {from: 'communities', tiles: 'tiles/community_labels/{z}/{x}/{y}.mvt'},
-  grid_labels: {from: 'grids', tiles: 'tiles/grid_labels/{z}/{x}/{y}.mvt'},
+// Incidents. OPEN_STATUSES are those still being worked on; an incident point is coloured by
+// where it stands: overdue, open, resolved/closed, or ended early (rejected, duplicate).
+export const OPEN_STATUSES = ['reported', 'assigned', 'accepted', 'in_progress'];
+export const INCIDENT_COLORS = {
+  overdue: '#f43f5e',
+  open: '#fbbf24',
+  done: '#34d399',
+  ended: '#94a3b8',
 };
+// CLUSTER_COLORS: fewer than 10 incidents, fewer than 50, more.
+export const CLUSTER_COLORS = ['#f59e0b', '#f97316', '#e11d48'];
+const incidentColorExpr = ['case',
+  ['==', ['get', 'overdue'], true], INCIDENT_COLORS.overdue,
+  ['in', ['get', 'status'], ['literal', OPEN_STATUSES]], INCIDENT_COLORS.open,
+  ['in', ['get', 'status'], ['literal', ['resolved', 'closed']]], INCIDENT_COLORS.done,
+  INCIDENT_COLORS.ended];
+
+// CATEGORY_COLORS give each incident category a fixed hue (charts, the ticker, flashes).
+export const CATEGORY_COLORS = {
+  sanitation: '#22d3ee', road_facility: '#60a5fa', illegal_construction: '#f97316',
+  noise: '#a78bfa', neighbour_dispute: '#f472b6', safety_hazard: '#ef4444',
+  property_management: '#2dd4bf', parking: '#facc15', utilities: '#38bdf8',
+  greenery: '#4ade80', elderly_service: '#fb7185', other: '#94a3b8',
+};
+export function categoryColor(code) { return CATEGORY_COLORS[code] ?? '#94a3b8'; }
+
+// TILE_LAYERS are the server's vector tile layers; a style source of the same name draws one.
+export const TILE_LAYERS = ['streets', 'communities', 'grids', 'red_positions', 'stations', 'incidents'];
+
+// tileURL is the tile URL template of a layer under root, with query parameters (incident
+// filters); MapLibre fills in {z}, {x} and {y}.
+export function tileURL(layer, root, params = {}) {
+  const url = new URL(`tiles/${layer}/{z}/{x}/{y}.mvt`, root);
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, Array.isArray(v) ? v.join(',') : v);
+  }
+  return url.href.replace(/%7B/g, '{').replace(/%7D/g, '}');
+}
 
 // Zoom bands of the labels: streets below LABEL_ZOOM.community, communities up to
-// LABEL_ZOOM.grid, grids above it.
+// LABEL_ZOOM.grid, grids above it. (Incidents come clustered below zoom 14: the server decides.)
 export const LABEL_ZOOM = {community: 12.8, grid: 15};
 
 // A grid's name on two lines, broken before its sequence: 融东社区第1网格 -> 融东社区 / 第1网格.
@@ -102,137 +129,216 @@ const labelPaint = {
   'text-halo-blur': 0.4,
 };
 
-// LAYERS lists the style layers bottom to top. `group` names the toggle that shows or hides a
-// layer (see GROUPS); `interactive` marks layers that answer clicks.
-export const LAYERS = [
-  // Grids: filled by street, outlined; the selected grid is highlighted.
-  {id: 'grids-fill', group: 'grids', interactive: 'grid', type: 'fill', source: 'grids', paint: {
-    'fill-color': streetColorExpr,
-    'fill-opacity': ['interpolate', ['linear'], ['zoom'], 10, 0.5, 14, 0.34, 17, 0.22],
-  }},
-  {id: 'grids-line', group: 'grids', type: 'line', source: 'grids', layout: {'line-join': 'round'}, paint: {
-    'line-color': THEME.gridLine,
-    'line-width': ['interpolate', ['linear'], ['zoom'], 11, 0.3, 14, 0.9, 17, 1.6],
-  }},
-  {id: 'grids-selected-fill', group: 'grids', type: 'fill', source: 'grids', filter: ['==', ['get', 'code'], ''], paint: {
-    'fill-color': THEME.selected, 'fill-opacity': 0.18,
-  }},
-  // Communities: a thicker line.
-  {id: 'communities-line', group: 'communities', type: 'line', source: 'communities', layout: {'line-join': 'round'}, paint: {
-    'line-color': THEME.communityLine,
-    'line-width': ['interpolate', ['linear'], ['zoom'], 10, 0.6, 13, 1.4, 16, 2.4],
-    'line-dasharray': [3, 1.5],
-  }},
-  // Streets: the thickest line, over a soft glow.
-  {id: 'streets-glow', group: 'streets', type: 'line', source: 'streets', layout: {'line-join': 'round'}, paint: {
-    'line-color': THEME.streetGlow,
-    'line-width': ['interpolate', ['linear'], ['zoom'], 9, 4, 13, 9, 16, 14],
-    'line-blur': ['interpolate', ['linear'], ['zoom'], 9, 3, 13, 6, 16, 9],
-  }},
-  {id: 'streets-line', group: 'streets', type: 'line', source: 'streets', layout: {'line-join': 'round'}, paint: {
-    'line-color': THEME.streetLine,
-    'line-width': ['interpolate', ['linear'], ['zoom'], 9, 1.4, 13, 2.6, 16, 4],
-  }},
-  {id: 'grids-selected-line', group: 'grids', type: 'line', source: 'grids', filter: ['==', ['get', 'code'], ''],
+// The building blocks. Each returns layer definitions; `group` names the toggle that shows or
+// hides a layer (see GROUPS); `interactive` marks layers that answer clicks.
+
+// gridLayers: grids filled (by street unless fill says otherwise), outlined, and the selected
+// grid's fill (its outline is drawn above the boundaries by selectedGridLine).
+export function gridLayers({fill = streetColorExpr, opacity, filter} = {}) {
+  return [
+    {id: 'grids-fill', group: 'grids', interactive: 'grid', type: 'fill', source: 'grids', ...(filter && {filter}), paint: {
+      'fill-color': fill,
+      'fill-opacity': opacity ?? ['interpolate', ['linear'], ['zoom'], 10, 0.5, 14, 0.34, 17, 0.22],
+    }},
+    {id: 'grids-line', group: 'grids', type: 'line', source: 'grids', layout: {'line-join': 'round'}, paint: {
+      'line-color': THEME.gridLine,
+      'line-width': ['interpolate', ['linear'], ['zoom'], 11, 0.3, 14, 0.9, 17, 1.6],
+    }},
+    {id: 'grids-selected-fill', group: 'grids', type: 'fill', source: 'grids', filter: ['==', ['get', 'code'], ''], paint: {
+      'fill-color': THEME.selected, 'fill-opacity': 0.2,
+    }},
+  ];
+}
+
+export function selectedGridLine() {
+  return {id: 'grids-selected-line', group: 'grids', type: 'line', source: 'grids', filter: ['==', ['get', 'code'], ''],
     layout: {'line-join': 'round'}, paint: {
       'line-color': THEME.selected,
       'line-width': ['interpolate', ['linear'], ['zoom'], 11, 2, 16, 4],
+    }};
+}
+
+// boundaryLayers: communities dashed, streets thick over a glow; k scales widths (wall displays).
+export function boundaryLayers({k = 1, community = true} = {}) {
+  return [
+    ...(community ? [{id: 'communities-line', group: 'communities', type: 'line', source: 'communities', layout: {'line-join': 'round'}, paint: {
+      'line-color': THEME.communityLine,
+      'line-width': ['interpolate', ['linear'], ['zoom'], 10, 0.6 * k, 13, 1.4 * k, 16, 2.4 * k],
+      'line-dasharray': [3, 1.5],
+    }}] : []),
+    {id: 'streets-glow', group: 'streets', type: 'line', source: 'streets', layout: {'line-join': 'round'}, paint: {
+      'line-color': THEME.streetGlow,
+      'line-width': ['interpolate', ['linear'], ['zoom'], 9, 4 * k, 13, 9 * k, 16, 14 * k],
+      'line-blur': ['interpolate', ['linear'], ['zoom'], 9, 3 * k, 13, 6 * k, 16, 9 * k],
     }},
-  // Service points: stations by kind, red positions red and a little larger, on top.
-  {id: 'stations-circle', group: 'stations', interactive: 'place', type: 'circle', source: 'stations', paint: {
-    'circle-color': stationColorExpr,
-    'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 2.5, 12, 3.6, 14, 5.5, 16, 8],
-    'circle-stroke-color': THEME.stationStroke,
-    'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 10, 0.6, 14, 1.6],
-  }},
-  {id: 'red-positions-circle', group: 'red_positions', interactive: 'place', type: 'circle', source: 'red_positions', paint: {
-    'circle-color': THEME.redPosition,
-    'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 2, 12, 3, 14, 5.5, 16, 8],
-    'circle-stroke-color': THEME.redPositionStroke,
-    'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 10, 0.5, 12, 0.9, 14, 1.8],
-  }},
-  // Labels: streets at low zoom, communities at middle zoom, grids and places at high zoom.
-  {id: 'grids-label', group: 'labels', type: 'symbol', source: 'grid_labels', minzoom: LABEL_ZOOM.grid, layout: {
-    'text-field': gridLabelExpr,
-    'text-font': FONT_REGULAR,
-    'text-size': ['interpolate', ['linear'], ['zoom'], LABEL_ZOOM.grid, 11, 18, 14],
-    'text-max-width': 7,
-    'text-padding': 4,
-    // Centred on the grid unless a service point's name is there: then just above it.
-    'text-variable-anchor': ['center', 'bottom', 'top'],
-    'text-radial-offset': 1.1,
-  }, paint: {...labelPaint, 'text-color': '#e2e8f0'}},
-  {id: 'communities-label', group: 'labels', type: 'symbol', source: 'community_labels',
-    minzoom: LABEL_ZOOM.community, maxzoom: LABEL_ZOOM.grid, layout: {
-      'text-field': ['get', 'name'],
+    {id: 'streets-line', group: 'streets', type: 'line', source: 'streets', layout: {'line-join': 'round'}, paint: {
+      'line-color': THEME.streetLine,
+      'line-width': ['interpolate', ['linear'], ['zoom'], 9, 1.4 * k, 13, 2.6 * k, 16, 4 * k],
+    }},
+  ];
+}
+
+// placeLayers: stations by kind, red positions red and a little larger, on top.
+export function placeLayers() {
+  return [
+    {id: 'stations-circle', group: 'stations', interactive: 'place', type: 'circle', source: 'stations', paint: {
+      'circle-color': stationColorExpr,
+      'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 2.5, 12, 3.6, 14, 5.5, 16, 8],
+      'circle-stroke-color': THEME.stationStroke,
+      'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 10, 0.6, 14, 1.6],
+    }},
+    {id: 'red-positions-circle', group: 'red_positions', interactive: 'place', type: 'circle', source: 'red_positions', paint: {
+      'circle-color': THEME.redPosition,
+      'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 2, 12, 3, 14, 5.5, 16, 8],
+      'circle-stroke-color': THEME.redPositionStroke,
+      'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 10, 0.5, 12, 0.9, 14, 1.8],
+    }},
+  ];
+}
+
+// walkRingLayers draw a ring of walk_m metres around every red position and station. A circle's
+// radius is in pixels, so it doubles with each zoom level from its size at zoom 0 (MapLibre's
+// world is 512 pixels wide there) at the latitude lat: exact for the Web Mercator scale there.
+export function walkRingRadius(walkM, lat) {
+  const r0 = walkM / ((40075016.686 / 512) * Math.cos(lat * Math.PI / 180));
+  return ['interpolate', ['exponential', 2], ['zoom'], 0, r0, 24, r0 * 2 ** 24];
+}
+export function walkRingLayers(walkM, lat) {
+  const ring = (id, source, color) => ({id, group: 'rings', type: 'circle', source, layout: {visibility: 'none'}, paint: {
+    'circle-radius': walkRingRadius(walkM, lat),
+    'circle-color': color,
+    'circle-opacity': 0.035,
+    'circle-stroke-color': color,
+    'circle-stroke-opacity': 0.6,
+    'circle-stroke-width': 1,
+    'circle-pitch-alignment': 'map',
+  }});
+  return [ring('red-positions-ring', 'red_positions', '#f87171'), ring('stations-ring', 'stations', '#4ade80')];
+}
+
+// incidentLayers: clusters (any feature with a count: below INCIDENT_POINT_ZOOM, or where a tile
+// is dense) as circles sized by count, and single incidents coloured by status.
+export function incidentLayers() {
+  const isCluster = ['has', 'count'];
+  return [
+    {id: 'incidents-cluster', group: 'incidents', interactive: 'incident', type: 'circle', source: 'incidents', filter: isCluster, paint: {
+      'circle-color': ['step', ['get', 'count'], CLUSTER_COLORS[0], 10, CLUSTER_COLORS[1], 50, CLUSTER_COLORS[2]],
+      'circle-opacity': 0.88,
+      'circle-radius': ['interpolate', ['linear'], ['sqrt', ['get', 'count']], 1, 4, 2, 8, 4, 12, 10, 20, 30, 32],
+      'circle-stroke-color': 'rgba(255, 255, 255, 0.8)',
+      'circle-stroke-width': 1,
+    }},
+    {id: 'incidents-cluster-count', group: 'incidents', type: 'symbol', source: 'incidents', filter: ['all', isCluster, ['>', ['get', 'count'], 1]], layout: {
+      'text-field': ['number-format', ['get', 'count'], {}],
       'text-font': FONT_BOLD,
-      'text-size': ['interpolate', ['linear'], ['zoom'], LABEL_ZOOM.community, 12, LABEL_ZOOM.grid, 15],
-      'text-letter-spacing': 0.05,
-      'text-padding': 6,
-    }, paint: labelPaint},
-  {id: 'streets-label', group: 'labels', type: 'symbol', source: 'street_labels', maxzoom: LABEL_ZOOM.community, layout: {
+      'text-size': ['interpolate', ['linear'], ['get', 'count'], 2, 10, 100, 14],
+      'text-allow-overlap': true,
+      'text-ignore-placement': true,
+    }, paint: {'text-color': '#ffffff', 'text-halo-color': 'rgba(60, 20, 0, 0.6)', 'text-halo-width': 1}},
+    {id: 'incidents-point', group: 'incidents', interactive: 'incident', type: 'circle', source: 'incidents', filter: ['!', isCluster], paint: {
+      'circle-color': incidentColorExpr,
+      'circle-radius': ['interpolate', ['linear'], ['zoom'], 14, 4, 17, 7],
+      'circle-stroke-color': '#0b1220',
+      'circle-stroke-width': 1.2,
+    }},
+  ];
+}
+
+// labelLayers: streets at low zoom, communities at middle zoom, grids and places at high zoom;
+// k scales the text (wall displays); places: whether to name red positions and stations.
+export function labelLayers({k = 1, places = true, communities = true, grids = true, streetMaxZoom = LABEL_ZOOM.community,
+  gridMinZoom = LABEL_ZOOM.grid} = {}) {
+  const out = [];
+  if (grids) {
+    out.push({id: 'grids-label', group: 'labels', type: 'symbol', source: 'grid_labels', minzoom: gridMinZoom, layout: {
+      'text-field': gridLabelExpr,
+      'text-font': FONT_REGULAR,
+      'text-size': ['interpolate', ['linear'], ['zoom'], gridMinZoom, 11 * k, 18, 14 * k],
+      'text-max-width': 7,
+      'text-padding': 4,
+      // Centred on the grid unless a service point's name is there: then just above it.
+      'text-variable-anchor': ['center', 'bottom', 'top'],
+      'text-radial-offset': 1.1,
+    }, paint: {...labelPaint, 'text-color': '#e2e8f0'}});
+  }
+  if (communities) {
+    out.push({id: 'communities-label', group: 'labels', type: 'symbol', source: 'community_labels',
+      minzoom: LABEL_ZOOM.community, maxzoom: gridMinZoom, layout: {
+        'text-field': ['get', 'name'],
+        'text-font': FONT_BOLD,
+        'text-size': ['interpolate', ['linear'], ['zoom'], LABEL_ZOOM.community, 12 * k, gridMinZoom, 15 * k],
+        'text-letter-spacing': 0.05,
+        'text-padding': 6,
+      }, paint: labelPaint});
+  }
+  out.push({id: 'streets-label', group: 'labels', type: 'symbol', source: 'street_labels', maxzoom: streetMaxZoom, layout: {
     'text-field': ['get', 'name'],
     'text-font': FONT_BOLD,
-    'text-size': ['interpolate', ['linear'], ['zoom'], 9, 12, 12, 17],
+    'text-size': ['interpolate', ['linear'], ['zoom'], 9, 12 * k, 12, 17 * k],
     'text-letter-spacing': 0.12,
     'text-padding': 8,
-  }, paint: {...labelPaint, 'text-halo-width': 2}},
-  {id: 'red-positions-label', group: 'labels', type: 'symbol', source: 'red_positions', minzoom: LABEL_ZOOM.grid, layout: {
-    'text-field': ['get', 'name'],
-    'text-font': FONT_REGULAR,
-    'text-size': 11,
-    'text-anchor': 'top',
-    'text-offset': [0, 0.9],
-    'text-max-width': 12,
-    'text-optional': true,
-  }, paint: {...labelPaint, 'text-color': '#fecaca'}},
-  {id: 'stations-label', group: 'labels', type: 'symbol', source: 'stations', minzoom: LABEL_ZOOM.grid, layout: {
-    'text-field': ['get', 'name'],
-    'text-font': FONT_REGULAR,
-    'text-size': 11,
-    'text-anchor': 'top',
-    'text-offset': [0, 0.9],
-    'text-max-width': 12,
-    'text-optional': true,
-  }, paint: labelPaint},
+  }, paint: {...labelPaint, 'text-halo-width': 2 * k}});
+  if (places) {
+    const place = (id, source, color) => ({id, group: 'labels', type: 'symbol', source, minzoom: LABEL_ZOOM.grid, layout: {
+      'text-field': ['get', 'name'],
+      'text-font': FONT_REGULAR,
+      'text-size': 11 * k,
+      'text-anchor': 'top',
+      'text-offset': [0, 0.9],
+      'text-max-width': 12,
+      'text-optional': true,
+    }, paint: {...labelPaint, 'text-color': color}});
+    out.push(place('red-positions-label', 'red_positions', '#fecaca'), place('stations-label', 'stations', THEME.label));
+  }
+  return out;
+}
+
+// LAYERS are the city map's layers, bottom to top.
+export const LAYERS = [
+  ...gridLayers(),
+  ...boundaryLayers(),
+  selectedGridLine(),
+  ...incidentLayers(),
+  ...placeLayers(),
+  ...labelLayers(),
 ];
 
-// GROUPS are the layer toggles, in the order the page lists them, with their i18n keys.
-export const GROUPS = ['grids', 'communities', 'streets', 'red_positions', 'stations', 'labels'];
+// GROUPS are the city map's layer toggles, in the order the page lists them, with their i18n keys.
+export const GROUPS = ['grids', 'communities', 'streets', 'incidents', 'red_positions', 'stations', 'labels'];
 
 // layerIds returns the ids of the layers in a group, or of every layer with a given
-// `interactive` role when called as layerIds({interactive: 'grid'}).
-export function layerIds(sel) {
-  if (typeof sel === 'string') return LAYERS.filter((l) => l.group === sel).map((l) => l.id);
-  return LAYERS.filter((l) => l.interactive === sel.interactive).map((l) => l.id);
+// `interactive` role when called as layerIds({interactive: 'grid'}); of layers (default LAYERS).
+export function layerIds(sel, layers = LAYERS) {
+  if (typeof sel === 'string') return layers.filter((l) => l.group === sel).map((l) => l.id);
+  return layers.filter((l) => l.interactive === sel.interactive).map((l) => l.id);
 }
 
 // SELECTED_LAYERS draw the selected grid; their filter is set to its code.
 export const SELECTED_LAYERS = ['grids-selected-fill', 'grids-selected-line'];
 
-const EMPTY = {type: 'FeatureCollection', features: []};
+export const EMPTY = {type: 'FeatureCollection', features: []};
 
-// sourceSpec is the MapLibre source for one of SOURCES: an empty GeoJSON source that the page
-// fills from the API, or a vector tile source when opts.tiles is set.
-export function sourceSpec(name, {tiles = false, root} = {}) {
-  const src = SOURCES[name];
-  if (tiles) {
-    return {type: 'vector', tiles: [new URL(src.tiles, root).href.replace(/%7B/g, '{').replace(/%7D/g, '}')],
-      minzoom: 8, maxzoom: 16, promoteId: 'code'};
+// sourceSpec is the MapLibre source called name: a vector tile source for a tile layer (with
+// params, the incident filters, in its URL), else an empty GeoJSON source the page fills.
+export function sourceSpec(name, {root, params} = {}) {
+  if (TILE_LAYERS.includes(name)) {
+    return {type: 'vector', tiles: [tileURL(name, root, name === 'incidents' ? params : {})],
+      minzoom: 0, maxzoom: 16, ...(name !== 'incidents' && {promoteId: 'code'})};
   }
   return {type: 'geojson', data: EMPTY, promoteId: 'code'};
 }
 
-// styleFor builds the whole MapLibre style: no basemap and no glyphs URL (see FONTS), the
-// background, the sources and the layers.
-export function styleFor({tiles = false, root} = {}) {
+// styleFor builds a whole MapLibre style from layer definitions (default LAYERS): no basemap
+// and no glyphs URL (see FONTS), the background, and a source for each source the layers use.
+// incidents: the incident tiles' filter parameters.
+export function styleFor({root, layers = LAYERS, incidents} = {}) {
   const sources = {};
-  for (const name of Object.keys(SOURCES)) sources[name] = sourceSpec(name, {tiles, root});
-  const layers = [{id: 'background', type: 'background', paint: {'background-color': THEME.background}}];
-  for (const def of LAYERS) {
+  const out = [{id: 'background', type: 'background', paint: {'background-color': THEME.background}}];
+  for (const def of layers) {
     const {group, interactive, ...layer} = def;
-    if (tiles) layer['source-layer'] = def.source;
-    layers.push(layer);
+    if (!sources[def.source]) sources[def.source] = sourceSpec(def.source, {root, params: incidents});
+    if (TILE_LAYERS.includes(def.source)) layer['source-layer'] = def.source;
+    out.push(layer);
   }
-  return {version: 8, name: 'gridmap', sources, layers};
+  return {version: 8, name: 'gridmap', sources, layers: out};
 }

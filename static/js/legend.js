@@ -1,33 +1,40 @@
-// legend.js: the side panel of a map page: layer toggles and the legend (图例) of street colours,
-// boundaries and service point symbols, redrawn in the current language.
+// legend.js: the side panel of the city map: layer toggles, the incident filter and the legend
+// (图例) of street colours, boundaries, service points and incidents, redrawn in the current
+// language. Also the small legend pieces the other pages share (swatch, item, section).
 
 import {h} from './dom.js';
 import {t, onChange} from './i18n.js';
-import {GROUPS, THEME, STATION_KINDS, streetColor} from './layers.js';
+import {GROUPS, THEME, STATION_KINDS, INCIDENT_COLORS, CATEGORY_COLORS, CLUSTER_COLORS, streetColor} from './layers.js';
 import {setGroupVisible, groupVisible} from './map.js';
 
-function swatch(kind, style, extra = '') {
+export function swatch(kind, style, extra = '') {
   return h('span', {class: `gm-swatch gm-swatch-${kind} ${extra}`.trim(), style, 'aria-hidden': 'true'});
 }
 
-function section(titleKey, ...items) {
+export function section(titleKey, ...items) {
   return h('section', {class: 'gm-legend-section'},
     h('h3', {class: 'gm-legend-heading'}, t(titleKey)),
     h('ul', {class: 'gm-legend-list'}, items));
 }
 
-function item(sw, label, note) {
+export function item(sw, label, note) {
   return h('li', {class: 'gm-legend-item'}, sw, h('span', {class: 'gm-legend-label'}, label),
     note ? h('small', {class: 'gm-legend-note'}, note) : null);
 }
 
-// Panel draws the toggles and the legend into el for map; streets is the streets
-// FeatureCollection (its names and codes make the colour key).
+// PERIODS are the incident filter's choices of period, in days back (0: all).
+export const PERIODS = [1, 7, 30, 90, 0];
+
+// Panel draws the toggles, the incident filter and the legend into el for map. streets is the
+// streets FeatureCollection (its names and codes make the colour key); filter holds the incident
+// filter {days, category, status}, and onFilter is called with a changed part of it.
 export class Panel {
-  constructor(el, map, {streets = {features: []}} = {}) {
+  constructor(el, map, {streets = {features: []}, filter = null, onFilter = () => {}} = {}) {
     this.el = el;
     this.map = map;
     this.streets = streets;
+    this.filter = filter;
+    this.onFilter = onFilter;
     onChange(() => this.render());
     this.render();
   }
@@ -47,6 +54,24 @@ export class Panel {
           h('span', {}, t(`layer.${g}`)))))));
   }
 
+  filters() {
+    if (!this.filter) return null;
+    const f = this.filter;
+    const select = (name, label, options, value) => h('label', {class: 'gm-field'},
+      h('span', {class: 'gm-field-label'}, label),
+      h('select', {class: 'gm-select', name, onchange: (e) => {
+        const v = e.target.value;
+        f[name] = name === 'days' ? Number(v) : v;
+        this.onFilter({[name]: f[name]});
+      }}, options.map(([v, text]) => h('option', {value: v, selected: String(v) === String(value)}, text))));
+    return h('section', {class: 'gm-legend-section gm-filters'},
+      h('h3', {class: 'gm-legend-heading'}, t('filter.title')),
+      select('days', t('filter.period'), PERIODS.map((d) => [d, t(d ? 'filter.days' : 'filter.all_time', {n: d})]), f.days),
+      select('category', t('filter.category'), [['', t('filter.all')],
+        ...Object.keys(CATEGORY_COLORS).map((c) => [c, t(`category.${c}`)])], f.category),
+      select('status', t('filter.status'), [['', t('filter.all')], ['open', t('filter.open')], ['done', t('filter.done')]], f.status));
+  }
+
   legend() {
     const streets = [...this.streets.features]
       .map((f) => f.properties)
@@ -62,10 +87,15 @@ export class Panel {
       section('legend.places',
         item(swatch('dot', {background: THEME.redPosition, borderColor: THEME.redPositionStroke}), t('place.red_position'), t('place.red_position.note')),
         Object.entries(STATION_KINDS).map(([kind, color]) =>
-          item(swatch('dot', {background: color, borderColor: THEME.stationStroke}, 'is-station'), t(`station.${kind}`)))));
+          item(swatch('dot', {background: color, borderColor: THEME.stationStroke}, 'is-station'), t(`station.${kind}`)))),
+      section('legend.incidents',
+        item(h('span', {class: 'gm-swatch-clusters', 'aria-hidden': 'true'}, CLUSTER_COLORS.map((c) => swatch('dot', {background: c, borderColor: '#ffffff'}, 'is-cluster'))),
+          t('legend.cluster'), t('legend.cluster.note')),
+        ['overdue', 'open', 'done', 'ended'].map((k) =>
+          item(swatch('dot', {background: INCIDENT_COLORS[k], borderColor: '#0b1220'}), t(`legend.incident.${k}`)))));
   }
 
   render() {
-    this.el.replaceChildren(this.toggles(), this.legend());
+    this.el.replaceChildren(this.toggles(), this.filters() ?? '', this.legend());
   }
 }

@@ -1,32 +1,37 @@
-// map.js: builds a gridmap MapLibre map and the operations every map page shares: filling the
-// sources, toggling layer groups, selecting a grid, finding what is under the pointer, fitting a
-// collection, waiting for the map to settle. What is drawn is defined in layers.js.
+// map.js: builds a gridmap MapLibre map and the operations every map page shares: toggling
+// layer groups, labelling divisions, filtering and refreshing tiles, selecting a grid, finding
+// what is under the pointer, fitting a collection, waiting for the map to settle. What is drawn
+// is defined in layers.js.
 
-import {Map, NavigationControl, ScaleControl, LngLatBounds} from '../lib/maplibre-gl/maplibre-gl.mjs';
-import {styleFor, layerIds, LAYERS, SELECTED_LAYERS, SOURCES} from './layers.js';
-import {ROOT} from './api.js';
+import {Map as MapLibreMap, NavigationControl, ScaleControl, LngLatBounds} from '../lib/maplibre-gl/maplibre-gl.mjs';
+import {styleFor, layerIds, LAYERS, SELECTED_LAYERS, LABEL_ZOOM, tileURL, EMPTY} from './layers.js';
+import {ROOT, getJSON} from './api.js';
 import {labelPoints} from './geom.js';
 import {mapLocale} from './i18n.js';
 
 // FUQING is the default view: the centre of Fuqing's urban streets (WGS-84) at city zoom.
 export const FUQING = {center: [119.3747, 25.7294], zoom: 12};
 
-// createMap makes the map in container. Options: center, zoom (default FUQING), tiles (draw
-// from vector tiles instead of GeoJSON filled by setData), hash (keep the view in the URL),
-// controls (add zoom and scale controls; default true).
-export function createMap(container, {center = FUQING.center, zoom = FUQING.zoom, tiles = false,
-  hash = false, controls = true} = {}) {
+// The layer definitions each map was made with (layers.js), for toggles and hit tests.
+const mapLayers = new WeakMap();
+
+// createMap makes the map in container. Options: center, zoom (default FUQING), layers (the
+// layer definitions, default the city map's), incidents (the incident tiles' filter), hash
+// (keep the view in the URL), controls (zoom and scale controls; default true), interactive.
+export function createMap(container, {center = FUQING.center, zoom = FUQING.zoom, layers = LAYERS,
+  incidents, hash = false, controls = true, interactive = true} = {}) {
   // MapLibre draws labels with the container's language, which picks the Simplified Chinese
   // forms of a CJK font; the labels are Chinese place names whatever the interface language.
   if (!container.lang) container.lang = 'zh-CN';
-  const map = new Map({
+  const map = new MapLibreMap({
     container,
-    style: styleFor({tiles, root: ROOT}),
+    style: styleFor({root: ROOT, layers, incidents}),
     center,
     zoom,
     minZoom: 8,
     maxZoom: 18.5,
     hash,
+    interactive,
     attributionControl: false,
     renderWorldCopies: false,
     dragRotate: false,
@@ -36,8 +41,11 @@ export function createMap(container, {center = FUQING.center, zoom = FUQING.zoom
     fadeDuration: 150,
     locale: mapLocale(),
   });
-  map.touchZoomRotate.disableRotation();
-  map.keyboard.disableRotation();
+  mapLayers.set(map, layers);
+  if (interactive) {
+    map.touchZoomRotate.disableRotation();
+    map.keyboard.disableRotation();
+  }
   if (controls) addControls(map);
   return map;
 }
@@ -67,18 +75,89 @@ export function relocalise(map) {
   addControls(map);
 }
 
-// setData fills the GeoJSON sources from collections keyed like SOURCES (see api.loadAll), and
-// the label sources from the collections they are derived from.
-export function setData(map, collections) {
-  for (const [name, src] of Object.entries(SOURCES)) {
-    const fc = src.from ? collections[src.from] && labelPoints(collections[src.from]) : collections[name];
-    if (fc) map.getSource(name)?.setData(fc);
+// setLabels fills the street and community label sources with one point per division, from
+// the read API's FeatureCollections.
+export function setLabels(map, {streets, communities} = {}) {
+  if (streets) map.getSource('street_labels')?.setData(labelPoints(streets));
+  if (communities) map.getSource('community_labels')?.setData(labelPoints(communities));
+}
+
+// followGridLabels keeps the grid_labels source filled with the label points of the grids in
+// and around the view, once the view is near the zoom where grid names show: it asks the read
+// API for the grids in the view's box (with half a view of margin, so small pans need nothing
+// new), at most one request at a time. filter() returns extra query parameters (street,
+// community). It returns {reset(), settled()}: reset forgets what it has (after the filter
+// changed); settled resolves once no request is under way or waiting to start.
+export function followGridLabels(map, {filter = () => ({}), minZoom = LABEL_ZOOM.grid - 0.5, max = 4000} = {}) {
+  const points = new Map(); // grid code -> label point; bounded by max
+  let covered = null; // [w, s, e, n] fetched for the current filter
+  let ctrl = null;
+  let timer = 0;
+  let pending = Promise.resolve();
+  const inside = (b, box) => b.getWest() >= box[0] && b.getSouth() >= box[1] && b.getEast() <= box[2] && b.getNorth() <= box[3];
+  async function update() {
+    if (map.getZoom() < minZoom) return;
+    const b = map.getBounds();
+    if (covered && inside(b, covered)) return;
+    const dx = (b.getEast() - b.getWest()) / 2;
+    const dy = (b.getNorth() - b.getSouth()) / 2;
+    const box = [b.getWest() - dx, b.getSouth() - dy, b.getEast() + dx, b.getNorth() + dy]
+      .map((v, i) => Math.max(i % 2 ? -85 : -180, Math.min(i % 2 ? 85 : 180, v)));
+    ctrl?.abort();
+    ctrl = new AbortController();
+    const fc = await getJSON('api/v1/grids', {...filter(), bbox: box.map((v) => v.toFixed(6)).join(',')}, {signal: ctrl.signal});
+    if (points.size + fc.features.length > max) points.clear();
+    for (const f of labelPoints(fc).features) points.set(f.properties.code, f);
+    covered = box;
+    map.getSource('grid_labels')?.setData({type: 'FeatureCollection', features: [...points.values()]});
   }
+  const run = () => {
+    timer = 0;
+    pending = update().catch((err) => {
+      if (err.name !== 'AbortError') console.warn('gridmap: grid labels:', err.message);
+    });
+  };
+  map.on('moveend', () => {
+    clearTimeout(timer);
+    timer = setTimeout(run, 120);
+  });
+  const settled = async () => {
+    for (;;) {
+      const p = pending;
+      if (timer) await new Promise((resolve) => setTimeout(resolve, 40));
+      else await p;
+      if (!timer && p === pending) return;
+    }
+  };
+  if (map.loaded()) run(); else map.once('load', run);
+  return {
+    reset() {
+      points.clear();
+      covered = null;
+      map.getSource('grid_labels')?.setData(EMPTY);
+      run();
+    },
+    settled,
+  };
+}
+
+// setIncidentFilter points the incident tiles at another filter (since, until, category,
+// status); MapLibre fetches the tiles in view again.
+export function setIncidentFilter(map, params) {
+  map.getSource('incidents')?.setTiles([tileURL('incidents', ROOT, params)]);
+}
+
+// refreshSource fetches a tile source's tiles in view again, keeping the old ones drawn until
+// the new ones arrive. Tiles carry strong ETags and Cache-Control: no-cache, so the browser
+// revalidates each one and an unchanged tile costs a 304.
+export function refreshSource(map, name) {
+  if (map.getSource(name)) map.refreshTiles(name);
 }
 
 // setGroupVisible shows or hides every layer of a toggle group (once the style has loaded).
 export function setGroupVisible(map, group, visible) {
-  const ids = layerIds(group);
+  const ids = layerIds(group, mapLayers.get(map));
+  if (!ids.length) return;
   if (!map.getLayer(ids[0])) {
     map.once('style.load', () => setGroupVisible(map, group, visible));
     return;
@@ -91,27 +170,31 @@ export function setGroupVisible(map, group, visible) {
 // groupVisible tells whether a group's layers are shown (before the style has loaded: whether
 // they will be).
 export function groupVisible(map, group) {
-  return layerIds(group).some((id) => (map.getLayer(id)
+  const layers = mapLayers.get(map) ?? LAYERS;
+  return layerIds(group, layers).some((id) => (map.getLayer(id)
     ? map.getLayoutProperty(id, 'visibility')
-    : LAYERS.find((l) => l.id === id).layout?.visibility) !== 'none');
+    : layers.find((l) => l.id === id).layout?.visibility) !== 'none');
 }
 
 // selectGrid highlights the grid with this code; null clears the highlight.
 export function selectGrid(map, code) {
-  for (const id of SELECTED_LAYERS) map.setFilter(id, ['==', ['get', 'code'], code ?? '']);
+  for (const id of SELECTED_LAYERS) if (map.getLayer(id)) map.setFilter(id, ['==', ['get', 'code'], code ?? '']);
 }
 
 // featureAt returns what a click at point is about: a service point within a few pixels
-// ({kind: 'place', feature}) before the grid under it ({kind: 'grid', feature}), or null.
+// ({kind: 'place', feature}), else an incident or a cluster ({kind: 'incident'}), else the grid
+// under it ({kind: 'grid'}), or null.
 export function featureAt(map, point, slop = 6) {
+  const layers = mapLayers.get(map) ?? LAYERS;
   const visible = (ids) => ids.filter((id) => map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none');
-  const places = visible(layerIds({interactive: 'place'}));
-  if (places.length) {
-    const box = [[point.x - slop, point.y - slop], [point.x + slop, point.y + slop]];
-    const hit = map.queryRenderedFeatures(box, {layers: places});
-    if (hit.length) return {kind: 'place', feature: hit[hit.length - 1]};
+  const box = [[point.x - slop, point.y - slop], [point.x + slop, point.y + slop]];
+  for (const kind of ['place', 'incident']) {
+    const ids = visible(layerIds({interactive: kind}, layers));
+    if (!ids.length) continue;
+    const hit = map.queryRenderedFeatures(box, {layers: ids});
+    if (hit.length) return {kind, feature: hit[0]};
   }
-  const grids = visible(layerIds({interactive: 'grid'}));
+  const grids = visible(layerIds({interactive: 'grid'}, layers));
   if (grids.length) {
     const hit = map.queryRenderedFeatures(point, {layers: grids});
     if (hit.length) return {kind: 'grid', feature: hit[0]};
@@ -119,7 +202,8 @@ export function featureAt(map, point, slop = 6) {
   return null;
 }
 
-// boundsOf is the bounding box of a FeatureCollection, or null when it has no coordinates.
+// boundsOf is the bounding box of a FeatureCollection (or Feature), or null when it has no
+// coordinates.
 export function boundsOf(fc) {
   const b = new LngLatBounds();
   let any = false;
@@ -127,7 +211,8 @@ export function boundsOf(fc) {
     if (typeof c[0] === 'number') { b.extend(c); any = true; return; }
     for (const x of c) walk(x);
   };
-  for (const f of fc?.features ?? []) if (f.geometry) walk(f.geometry.coordinates);
+  const features = fc?.type === 'Feature' ? [fc] : fc?.features ?? [];
+  for (const f of features) if (f.geometry) walk(f.geometry.coordinates);
   return any ? b : null;
 }
 

@@ -1,9 +1,9 @@
-// popup.js: the contents of the click popups on grids and service points, in the current
-// language, and one popup per map that follows language switches.
+// popup.js: the contents of the click popups on grids, service points and incidents, in the
+// current language, and one popup per map that follows language switches.
 
 import {Popup} from '../lib/maplibre-gl/maplibre-gl.mjs';
 import {h} from './dom.js';
-import {t, lang, number, has, onChange} from './i18n.js';
+import {t, lang, number, has, onChange, dateTime, label} from './i18n.js';
 
 function rows(pairs) {
   return h('dl', {class: 'gm-popup-rows'},
@@ -11,7 +11,10 @@ function rows(pairs) {
       .map(([k, v]) => [h('dt', {}, t(k)), h('dd', {}, v)]));
 }
 
-// gridContent describes a grid; names maps community and street codes to their names.
+const count = (v) => (v === undefined || v === null ? undefined : number(Number(v)));
+
+// gridContent describes a grid from its tile properties; names maps community and street codes
+// to their names.
 export function gridContent(p, names = new Map()) {
   const community = names.get(p.community);
   const street = names.get(p.street);
@@ -24,6 +27,10 @@ export function gridContent(p, names = new Map()) {
       ['popup.street', street ?? p.street],
       ['popup.households', t('unit.households', {n: number(Number(p.households))})],
       ['popup.population', t('unit.people', {n: number(Number(p.population))})],
+      ['popup.grid_workers', count(p.grid_workers)],
+      ['popup.party_members', count(p.party_members)],
+      ['popup.households_covered', p.households_covered === undefined ? undefined : t('unit.households', {n: number(Number(p.households_covered))})],
+      ['popup.open_incidents', count(p.open_incidents)],
     ]));
 }
 
@@ -49,6 +56,20 @@ export function placeContent(p, layer, names = new Map()) {
     ]));
 }
 
+// incidentContent describes one incident from its tile properties (no personal data there).
+export function incidentContent(p, names = new Map()) {
+  const overdue = p.overdue === true || p.overdue === 'true';
+  return h('div', {class: `gm-popup gm-popup-incident ${overdue ? 'is-overdue' : ''}`},
+    h('div', {class: 'gm-popup-kind'}, t('popup.incident'), p.id !== undefined ? ` #${p.id}` : ''),
+    h('h3', {class: 'gm-popup-title'}, label('category', p.category)),
+    rows([
+      ['popup.status', h('span', {}, label('status', p.status), overdue ? h('strong', {class: 'gm-overdue'}, ` · ${t('incident.overdue')}`) : '')],
+      ['popup.channel', label('channel', p.channel)],
+      ['popup.reported_at', p.reported_at ? dateTime(p.reported_at) : undefined],
+      ['popup.in_grid', p.grid ? names.get(p.grid) ?? p.grid : t('incident.unassigned')],
+    ]));
+}
+
 // PopupController shows one popup at a time on a map and redraws it when the language changes.
 export class PopupController {
   constructor(map, render) {
@@ -57,7 +78,7 @@ export class PopupController {
     this.popup = new Popup({closeButton: true, closeOnClick: false, maxWidth: '320px', className: 'gm-popup-wrap', offset: 10});
     this.subject = null;
     this.popup.on('close', () => { this.subject = null; this.onClose?.(); });
-    onChange(() => this.subject && this.popup.setDOMContent(this.render(this.subject)));
+    onChange(() => this.refresh());
   }
 
   // show opens the popup at lngLat about subject.
@@ -65,6 +86,11 @@ export class PopupController {
     this.subject = subject;
     this.popup.setLngLat(lngLat).setDOMContent(this.render(subject));
     if (!this.popup.isOpen()) this.popup.addTo(this.map);
+  }
+
+  // refresh redraws the open popup (the language changed, or a name arrived).
+  refresh() {
+    if (this.subject) this.popup.setDOMContent(this.render(this.subject));
   }
 
   close() { if (this.popup.isOpen()) this.popup.remove(); }

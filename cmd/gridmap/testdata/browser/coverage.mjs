@@ -1,0 +1,75 @@
+// coverage.mjs drives the system Chromium through gridmap's coverage page (coverage.html) for
+// 龙山街道 of the mini dataset: the grids' gaps, the table and the map selecting each other, the
+// gap filter, sorting, the walking distance, the CSV export and English; it prints what it saw
+// as one JSON object on stdout; cmd/gridmap/browser_test.go judges it.
+//
+//   node cmd/gridmap/testdata/browser/coverage.mjs http://127.0.0.1:8080 [screenshot-dir]
+
+import {readFileSync} from 'node:fs';
+import {run, ready, waitIdle, rendered, clickAt, selectedGrids} from './lib.mjs';
+
+const GRID1 = {code: '350181003003001', click: [119.372, 25.722]};
+const GRID2 = '350181003003002';
+
+// settle waits for the map to stop moving and draw.
+async function settle(page) {
+  await page.waitForFunction(() => !window.gridmap.map.isMoving() && !window.gridmap.coverage.loading);
+  await waitIdle(page);
+}
+
+await run(async ({page, base, mark, result, shot}) => {
+  await page.goto(new URL('/coverage.html?street=350181003', base).href, {waitUntil: 'load'});
+  result.ready = await ready(page);
+  mark('ready');
+  const rows = () => page.evaluate(() => [...document.querySelectorAll('#table tbody tr')].map((tr) => ({
+    code: tr.dataset.code, gaps: tr.dataset.gaps.split(' ').filter(Boolean), cells: [...tr.cells].map((c) => c.innerText)})));
+  result.rows = await rows();
+  result.cards = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#gaps [data-gap]')]
+    .map((b) => [b.dataset.gap || 'all', b.querySelector('.cv-card-value').textContent])));
+  result.tiling = await page.evaluate(() => {
+    const el = document.querySelector('#tiling .cv-tiling');
+    return {problems: el?.dataset.problems, text: el?.innerText};
+  });
+  result.hotspots = await page.locator('#hotspots').innerText();
+  result.rendered = await rendered(page);
+  await shot('coverage-zh-CN.png');
+
+  // A grid clicked on the map selects its row; a row clicked flies to its grid and highlights it.
+  await clickAt(page, GRID1.click);
+  result.mapClick = {aria: await page.locator(`tr[data-code="${GRID1.code}"]`).getAttribute('aria-selected')};
+  await page.locator(`tr[data-code="${GRID2}"]`).click();
+  await settle(page);
+  result.row = {selected: await selectedGrids(page), aria: await page.locator(`tr[data-code="${GRID2}"]`).getAttribute('aria-selected')};
+  await shot('coverage-selected.png');
+  mark('selection');
+
+  // The gap cards filter; the headers sort.
+  await page.locator('#gaps [data-gap="no_grid_worker"]').click();
+  result.focus = {rows: (await rows()).length};
+  await page.locator('#gaps [data-gap="no_grid_worker"]').click();
+  await page.locator('th[data-col="households"] button').click();
+  result.sorted = (await rows()).map((r) => r.code);
+
+  // Walking distance.
+  await page.locator('[data-walk="800"]').click();
+  await page.waitForFunction(() => location.search.includes('walk=800'));
+  await settle(page);
+  result.walk = {url: await page.evaluate(() => location.search), legend: await page.locator('#legend').innerText()};
+  mark('walk');
+
+  // The CSV export.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export').click()]);
+  result.csv = {name: download.suggestedFilename(), text: readFileSync(await download.path(), 'utf8')};
+  mark('csv');
+
+  // English.
+  await page.getByRole('button', {name: 'EN', exact: true}).click();
+  await page.locator('#table thead').filter({hasText: 'Households'}).waitFor();
+  result.en = {
+    head: await page.locator('#table thead').innerText(),
+    gaps: await page.locator(`tr[data-code="${GRID2}"] .cv-gaps`).innerText(),
+    tiling: await page.locator('#tiling').innerText(),
+  };
+  await shot('coverage-en.png');
+  mark('english');
+}, {viewport: {width: 1440, height: 900}});
