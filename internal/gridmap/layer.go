@@ -92,6 +92,7 @@ var Layers = []LayerInfo{
 			{Name: "red_positions", Type: "integer", Title: "red positions in the grid"},
 			{Name: "stations", Type: "integer", Title: "service stations in the grid"},
 			{Name: "open_incidents", Type: "integer", Title: "open incidents"},
+			{Name: "incidents_30d", Type: "integer", Title: "incidents reported in the last 30 days"},
 		}},
 	{ID: LayerRedPositions, TitleZH: "红色阵地", TitleEN: "Red positions", Geometry: "Point", MinZoom: 0, MaxZoom: 18,
 		Description: "Party service points (红色阵地).",

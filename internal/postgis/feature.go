@@ -49,6 +49,7 @@ LEFT JOIN LATERAL (
 			"red_positions":      "(SELECT count(*) FROM red_positions r WHERE r.grid_code = t.code)",
 			"stations":           "(SELECT count(*) FROM stations s WHERE s.grid_code = t.code)",
 			"open_incidents":     "(SELECT count(*) FROM incidents i WHERE i.grid_code = t.code AND i.status IN ('reported', 'assigned', 'accepted', 'in_progress'))",
+			"incidents_30d":      "(SELECT count(*) FROM incidents i WHERE i.grid_code = t.code AND i.reported_at >= now() - interval '30 days')",
 		}},
 	gridmap.LayerRedPositions: {from: "red_positions t", id: "t.code", geom: "t.geom", fields: map[string]string{
 		"code": "t.code", "name": "t.name", "kind": "t.kind", "grid": "t.grid_code", "opening_hours": "t.opening_hours"}},

@@ -2,6 +2,7 @@ package web
 
 import (
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -187,21 +188,47 @@ func categoryNames() []gridmap.Named {
 	return out
 }
 
-// stats: GET /api/v1/stats — the wall display's key figures.
+// statsTTL is how long one computation of the key figures serves every display: many walls
+// polling every few seconds cost the database one query batch per TTL.
+const statsTTL = 5 * time.Second
+
+// statsCache holds the last key figures; one request at a time recomputes them.
+type statsCache struct {
+	mu   sync.Mutex
+	at   time.Time
+	body []byte
+}
+
+// stats: GET /api/v1/stats — the wall display's key figures, at most statsTTL old.
 func (s *Server) stats(c *fiber.Ctx) error {
 	if err := checkParams(c); err != nil {
 		return err
 	}
-	st, err := s.deps.Analytics.Stats(c.UserContext(), time.Now())
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	s.statsCache.mu.Lock()
+	defer s.statsCache.mu.Unlock()
+	if time.Since(s.statsCache.at) < statsTTL {
+		return c.Send(s.statsCache.body)
+	}
+	body, err := s.computeStats(c)
 	if err != nil {
 		return err
+	}
+	s.statsCache.at, s.statsCache.body = time.Now(), body
+	return c.Send(body)
+}
+
+func (s *Server) computeStats(c *fiber.Ctx) ([]byte, error) {
+	st, err := s.deps.Analytics.Stats(c.UserContext(), time.Now())
+	if err != nil {
+		return nil, err
 	}
 	streets := make([]fiber.Map, len(st.ByStreet))
 	for i, f := range st.ByStreet {
 		streets[i] = fiber.Map{"code": f.Code, "name": f.Name, "grids": f.Grids, "households": f.Households, "open": f.Open, "overdue": f.Overdue, "today": f.Today}
 	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(fiber.Map{
+	return jsonMarshal(fiber.Map{
 		"at": st.At, "streets": st.Streets, "communities": st.Communities, "grids": st.Grids,
 		"households": st.Households, "population": st.Population,
 		"staff":         fiber.Map{"grid_workers": st.GridWorkers, "party_members": st.PartyMembers, "volunteers": st.Volunteers},

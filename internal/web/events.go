@@ -163,26 +163,40 @@ func (s *Server) events(c *fiber.Ctx) error {
 		}
 	}
 	ch := s.deps.Feed.subscribe()
+	start := after
+	if start == 0 {
+		last, err := s.deps.Analytics.LastIncidentID(ctx)
+		if err != nil {
+			s.deps.Feed.unsubscribe(ch)
+			return err
+		}
+		start = last
+	}
 	c.Set(fiber.HeaderContentType, "text/event-stream; charset=utf-8")
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set("X-Accel-Buffering", "no")
 	life := s.streamLife()
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		defer s.deps.Feed.unsubscribe(ch)
-		sent := after
+		sent := start
 		write := func(ins []gridmap.Incident) error {
 			now := time.Now()
 			for _, in := range ins {
 				if in.ID <= sent {
 					continue
 				}
-				b, _ := json.Marshal(toIncidentJSON(in, now, false))
+				// Displays get no free text: a resident's description may name people.
+				j := toIncidentJSON(in, now, false)
+				j.Description = ""
+				b, _ := json.Marshal(j)
 				fmt.Fprintf(w, "id: %d\nevent: incident\ndata: %s\n\n", in.ID, b)
 				sent = in.ID
 			}
 			return w.Flush()
 		}
-		fmt.Fprintf(w, "retry: 1000\n: gridmap live feed\n\n")
+		// The first event id tells a client where this stream starts, so a stream that ends
+		// before any incident still lets it resume without a gap.
+		fmt.Fprintf(w, "retry: 1000\nid: %d\n: gridmap live feed\n\n", start)
 		if write(backlog) != nil {
 			return
 		}

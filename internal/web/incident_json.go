@@ -58,7 +58,7 @@ type incidentJSON struct {
 	Category    string         `json:"category"`
 	CategoryZH  string         `json:"category_zh"`
 	Channel     string         `json:"channel"`
-	Description string         `json:"description"`
+	Description string         `json:"description,omitempty"`
 	Reporter    string         `json:"reporter,omitempty"` // personal data: only for authorised callers
 	Status      string         `json:"status"`
 	Assignment  assignmentJSON `json:"assignment"`

@@ -18,6 +18,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/compress"
+	"github.com/gofiber/fiber/v2/middleware/etag"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
@@ -71,7 +72,9 @@ type Server struct {
 	opts    Options
 	log     *slog.Logger
 	metrics *metrics
-	started time.Time
+	// statsCache shares the key figures among the displays polling them.
+	statsCache statsCache
+	started    time.Time
 }
 
 // New builds the server and its routes.
@@ -116,7 +119,10 @@ func (s *Server) routes() {
 	app.Get("/readyz", s.readyz)
 	app.Get("/metrics", s.metricsHandler)
 
-	api := app.Group("/api/v1")
+	// JSON answers are compressed when the client accepts it; the event stream is not, so that
+	// each event leaves at once.
+	api := app.Group("/api/v1", compress.New(compress.Config{Level: compress.LevelBestSpeed,
+		Next: func(c *fiber.Ctx) bool { return c.Path() == "/api/v1/events" }}))
 	api.Get("/streets", s.listStreets)
 	api.Get("/communities", s.listCommunities)
 	api.Get("/grids", s.listGrids)
@@ -162,13 +168,23 @@ func (s *Server) routes() {
 	if s.deps.Static != nil {
 		// The front end: compressed on the way out (MapLibre alone is 1.1 MB), ES modules
 		// served as JavaScript whatever the platform's MIME table says.
-		app.Use("/", compress.New(compress.Config{Level: compress.LevelBestSpeed}), func(c *fiber.Ctx) error {
+		// Pages, scripts and styles are revalidated on every load (ETag, 304), so a deploy never
+		// mixes old and new scripts; the vendored library changes only with its version.
+		app.Use("/", compress.New(compress.Config{Level: compress.LevelBestSpeed}), etag.New(etag.Config{Weak: true}), func(c *fiber.Ctx) error {
 			err := c.Next()
-			if strings.HasSuffix(c.Path(), ".mjs") && err == nil {
+			if err != nil {
+				return err
+			}
+			if strings.HasSuffix(c.Path(), ".mjs") {
 				c.Set(fiber.HeaderContentType, "text/javascript; charset=utf-8")
 			}
-			return err
-		}, filesystem.New(filesystem.Config{Root: http.FS(s.deps.Static), Index: "index.html", MaxAge: 300}))
+			if strings.HasPrefix(c.Path(), "/lib/") {
+				c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+			} else {
+				c.Set(fiber.HeaderCacheControl, "no-cache")
+			}
+			return nil
+		}, filesystem.New(filesystem.Config{Root: http.FS(s.deps.Static), Index: "index.html"}))
 	}
 	app.Use(func(c *fiber.Ctx) error { return gridmap.NotFound("nothing at %s", c.Path()) })
 }
