@@ -140,7 +140,7 @@ func grid(code string, west, south, side float64, openIncidents int) gridmap.Fea
 	ring := orb.Ring{{west, south}, {west + side, south}, {west + side, south + side}, {west, south + side}, {west, south}}
 	return gridmap.Feature{ID: code, Geometry: orb.MultiPolygon{{ring}}, Properties: []any{
 		code, "网格 " + code, code[:12], code[:9], int32(300), int32(900),
-		int64(1), int64(2), int64(3), int64(120), int64(1), int64(0), int64(openIncidents),
+		int64(1), int64(2), int64(3), int64(120), int64(1), int64(0), int64(openIncidents), int64(openIncidents),
 	}}
 }
 
