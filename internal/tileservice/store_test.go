@@ -36,12 +36,6 @@ func (s *fakeStore) set(layer string, fs []gridmap.Feature) {
 	s.features[layer] = fs
 }
 
-func (s *fakeStore) readsOf(layer string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.reads[layer]
-}
-
 func (s *fakeStore) Features(ctx context.Context, q gridmap.FeatureQuery) ([]gridmap.Feature, int, error) {
 	s.mu.Lock()
 	s.reads[q.Layer]++
