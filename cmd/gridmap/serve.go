@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/gridmap/gridmap/internal/config"
-	"github.com/gridmap/gridmap/internal/gridmap"
 	"github.com/gridmap/gridmap/internal/intake"
 	"github.com/gridmap/gridmap/internal/live"
 	"github.com/gridmap/gridmap/internal/postgis"
@@ -51,7 +50,7 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 	}
 
 	a.index = live.New("grid index", []string{"grids", "communities", "streets"}, func(ctx context.Context) (*intake.GridLocator, error) {
-		return buildLocator(ctx, db, cfg)
+		return intake.LoadLocator(ctx, db, spatial.Options{NearestMetres: nearest(cfg)})
 	}, log)
 	// Tile layers are built in the background; until each is ready its tiles come straight
 	// from PostGIS, so start-up does not wait for them.
@@ -144,23 +143,6 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 	go func() { a.done <- a.server.Serve(ln) }()
 	log.Info("gridmap serving", append([]any{"url", "http://" + ln.Addr().String()}, cfg.Redacted()...)...)
 	return a, nil
-}
-
-// buildLocator reads every grid with its parents' names and builds the index over them.
-func buildLocator(ctx context.Context, db *postgis.DB, cfg config.Config) (*intake.GridLocator, error) {
-	grids, err := db.Grids(ctx, gridmap.DivisionFilter{})
-	if err != nil {
-		return nil, err
-	}
-	comms, err := db.Communities(ctx, gridmap.DivisionFilter{})
-	if err != nil {
-		return nil, err
-	}
-	streets, err := db.Streets(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return intake.NewGridLocator(grids, comms, streets, spatial.Options{NearestMetres: nearest(cfg)})
 }
 
 // tileMetrics turns the tile service's counters into /metrics samples.

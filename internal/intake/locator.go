@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"time"
@@ -77,4 +78,22 @@ func (p *Planner) Prepare(rep gridmap.Report) (gridmap.Incident, error) {
 		return in, fmt.Errorf("%s: %s", errs[0].Field, errs[0].Message)
 	}
 	return in, nil
+}
+
+// LoadLocator reads every grid with its parents' names from store and builds the index over
+// them: what a server does at start and whenever grids change.
+func LoadLocator(ctx context.Context, store gridmap.DivisionStore, opts spatial.Options) (*GridLocator, error) {
+	grids, err := store.Grids(ctx, gridmap.DivisionFilter{})
+	if err != nil {
+		return nil, err
+	}
+	comms, err := store.Communities(ctx, gridmap.DivisionFilter{})
+	if err != nil {
+		return nil, err
+	}
+	streets, err := store.Streets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return NewGridLocator(grids, comms, streets, opts)
 }

@@ -15,28 +15,14 @@ import (
 	"github.com/gridmap/gridmap/internal/gridmap"
 	"github.com/gridmap/gridmap/internal/intake"
 	"github.com/gridmap/gridmap/internal/postgis"
-	"github.com/gridmap/gridmap/internal/spatial"
-	"github.com/gridmap/gridmap/internal/testdb"
 	"github.com/gridmap/gridmap/internal/web"
 )
 
 // newIntakeServer serves the mini dataset with the real index and intake.
 func newIntakeServer(t *testing.T, opts web.Options) (*web.Server, *postgis.DB) {
 	t.Helper()
-	ctx := context.Background()
-	db, err := postgis.Open(ctx, testdb.NewSeeded(t, miniSeed), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	grids, _ := db.Grids(ctx, gridmap.DivisionFilter{})
-	comms, _ := db.Communities(ctx, gridmap.DivisionFilter{})
-	streets, _ := db.Streets(ctx)
-	loc, err := intake.NewGridLocator(grids, comms, streets, spatial.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	locator := func() intake.Locator { return loc }
+	db := openMini(t)
+	locator := miniLocator(t, db)
 	s := web.New(web.Deps{Divisions: db, Incidents: db, Features: db, Health: db, Locator: locator,
 		Intake: &intake.Service{Store: db, Locator: locator}}, opts)
 	return s, db
@@ -46,16 +32,7 @@ func do(t *testing.T, s *web.Server, method, target, body string, header ...stri
 	t.Helper()
 	req := httptest.NewRequest(method, target, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	resp, err := s.App().Test(req, -1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return response{resp.StatusCode, resp.Header, b}
+	return send(t, s, req, header...)
 }
 
 type incidentOut struct {

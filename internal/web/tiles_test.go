@@ -17,13 +17,9 @@ import (
 
 	"github.com/gridmap/gridmap/internal/gridmap"
 	"github.com/gridmap/gridmap/internal/intake"
-	"github.com/gridmap/gridmap/internal/spatial"
-	"github.com/gridmap/gridmap/internal/testdb"
 	"github.com/gridmap/gridmap/internal/tiles"
 	"github.com/gridmap/gridmap/internal/tileservice"
 	"github.com/gridmap/gridmap/internal/web"
-
-	"github.com/gridmap/gridmap/internal/postgis"
 )
 
 // newTileServer serves the mini dataset's divisions and places with tiles, intake wired to
@@ -32,19 +28,8 @@ import (
 func newTileServer(t *testing.T, opts web.Options) *web.Server {
 	t.Helper()
 	ctx := context.Background()
-	db, err := postgis.Open(ctx, testdb.NewSeeded(t, miniSeed), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	grids, _ := db.Grids(ctx, gridmap.DivisionFilter{})
-	comms, _ := db.Communities(ctx, gridmap.DivisionFilter{})
-	streets, _ := db.Streets(ctx)
-	loc, err := intake.NewGridLocator(grids, comms, streets, spatial.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	locator := func() intake.Locator { return loc }
+	db := openMini(t)
+	locator := miniLocator(t, db)
 	ts := tileservice.New(db, tileservice.Options{CacheBytes: 1 << 20})
 	if err := ts.Refresh(ctx); err != nil {
 		t.Fatal(err)
@@ -55,17 +40,7 @@ func newTileServer(t *testing.T, opts web.Options) *web.Server {
 
 func getWith(t *testing.T, s *web.Server, target string, header ...string) response {
 	t.Helper()
-	req := httptest.NewRequest(http.MethodGet, target, nil)
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	resp, err := s.App().Test(req, -1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return response{resp.StatusCode, resp.Header, b}
+	return send(t, s, httptest.NewRequest(http.MethodGet, target, nil), header...)
 }
 
 // tilePath is the URL of the tile at zoom z holding p.

@@ -11,7 +11,9 @@ import (
 	"testing/fstest"
 
 	"github.com/gridmap/gridmap/internal/dataset/datasettest"
+	"github.com/gridmap/gridmap/internal/intake"
 	"github.com/gridmap/gridmap/internal/postgis"
+	"github.com/gridmap/gridmap/internal/spatial"
 	"github.com/gridmap/gridmap/internal/testdb"
 	"github.com/gridmap/gridmap/internal/web"
 )
@@ -19,13 +21,30 @@ import (
 // miniSeed holds the mini dataset's divisions and places (not its incidents).
 var miniSeed = datasettest.MiniDivisions()
 
-func newServer(t *testing.T) *web.Server {
+// openMini opens a fresh database holding the mini dataset's divisions and places.
+func openMini(t *testing.T) *postgis.DB {
 	t.Helper()
 	db, err := postgis.Open(context.Background(), testdb.NewSeeded(t, miniSeed), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(db.Close)
+	return db
+}
+
+// miniLocator is the real index over db's grids.
+func miniLocator(t *testing.T, db *postgis.DB) func() intake.Locator {
+	t.Helper()
+	loc, err := intake.LoadLocator(context.Background(), db, spatial.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func() intake.Locator { return loc }
+}
+
+func newServer(t *testing.T) *web.Server {
+	t.Helper()
+	db := openMini(t)
 	return web.New(web.Deps{Divisions: db, Health: db}, web.Options{})
 }
 
@@ -37,7 +56,16 @@ type response struct {
 
 func get(t *testing.T, s *web.Server, target string) response {
 	t.Helper()
-	resp, err := s.App().Test(httptest.NewRequest(http.MethodGet, target, nil), -1)
+	return send(t, s, httptest.NewRequest(http.MethodGet, target, nil))
+}
+
+// send runs a request through the app, with header names and values given in pairs.
+func send(t *testing.T, s *web.Server, req *http.Request, header ...string) response {
+	t.Helper()
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := s.App().Test(req, -1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,11 +205,7 @@ func TestHealth(t *testing.T) {
 
 func newOGCServer(t *testing.T) *web.Server {
 	t.Helper()
-	db, err := postgis.Open(context.Background(), testdb.NewSeeded(t, miniSeed), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
+	db := openMini(t)
 	return web.New(web.Deps{Divisions: db, Features: db, Health: db}, web.Options{})
 }
 
