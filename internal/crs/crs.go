@@ -66,16 +66,21 @@ func GCJ02ToWGS84(lon, lat float64) (float64, float64) {
 	if !InChina(lon, lat) {
 		return lon, lat
 	}
-	wLon, wLat := lon, lat
-	for i := 0; i < 10; i++ {
-		gLon, gLat := WGS84ToGCJ02(wLon, wLat)
-		dLon, dLat := gLon-lon, gLat-lat
-		wLon, wLat = wLon-dLon, wLat-dLat
+	return invert(WGS84ToGCJ02, lon, lat, lon, lat, 10)
+}
+
+// invert finds the point that forward maps to (lon, lat), starting from a guess: each step
+// moves the guess back by how far forward missed, until the miss is below 1e-11 degrees.
+func invert(forward func(lon, lat float64) (float64, float64), lon, lat, guessLon, guessLat float64, steps int) (float64, float64) {
+	for i := 0; i < steps; i++ {
+		fLon, fLat := forward(guessLon, guessLat)
+		dLon, dLat := fLon-lon, fLat-lat
+		guessLon, guessLat = guessLon-dLon, guessLat-dLat
 		if math.Abs(dLon) < 1e-11 && math.Abs(dLat) < 1e-11 {
 			break
 		}
 	}
-	return wLon, wLat
+	return guessLon, guessLat
 }
 
 // GCJ02ToBD09 applies Baidu's BD-09 transform.
@@ -90,16 +95,7 @@ func BD09ToGCJ02(lon, lat float64) (float64, float64) {
 	x, y := lon-0.0065, lat-0.006
 	z := math.Sqrt(x*x+y*y) - 0.00002*math.Sin(y*bdXPi)
 	theta := math.Atan2(y, x) - 0.000003*math.Cos(x*bdXPi)
-	gLon, gLat := z*math.Cos(theta), z*math.Sin(theta)
-	for i := 0; i < 5; i++ {
-		bLon, bLat := GCJ02ToBD09(gLon, gLat)
-		dLon, dLat := bLon-lon, bLat-lat
-		gLon, gLat = gLon-dLon, gLat-dLat
-		if math.Abs(dLon) < 1e-11 && math.Abs(dLat) < 1e-11 {
-			break
-		}
-	}
-	return gLon, gLat
+	return invert(GCJ02ToBD09, lon, lat, z*math.Cos(theta), z*math.Sin(theta), 5)
 }
 
 // ToWGS84 converts a point given in the named CRS (gridmap.CRSWGS84, CRSGCJ02 or CRSBD09) to
