@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strings"
 	"time"
 
 	"github.com/gridmap/gridmap/internal/gridmap"
@@ -85,9 +86,7 @@ func toIncidentJSON(in gridmap.Incident, now time.Time, withPersonal bool) incid
 	if out.Next == nil {
 		out.Next = []string{}
 	}
-	if len(in.ClientKey) < 5 || in.ClientKey[:5] != "auto-" {
-		out.ClientID = in.ClientKey
-	}
+	out.ClientID = clientID(in.ClientKey)
 	if withPersonal {
 		out.Reporter = in.Reporter
 	}
@@ -118,4 +117,13 @@ func toItemResultJSON(r intake.ItemResult) itemResultJSON {
 		out.Assignment = &a
 	}
 	return out
+}
+
+// clientID shows the client id a batch item or an imported incident came with; keys the
+// server made up, and Idempotency-Key values (retry tokens, not names), are not shown.
+func clientID(key string) string {
+	if strings.HasPrefix(key, "auto-") || strings.HasPrefix(key, "idem:") {
+		return ""
+	}
+	return strings.TrimPrefix(key, "batch:")
 }
