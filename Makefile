@@ -3,7 +3,6 @@
 #   make test  the same set-up for a test server, then every test with the race detector
 SHELL := /bin/bash
 GO ?= go
-export GOFLAGS ?= -mod=mod
 
 .PHONY: run test bench geodata build
 

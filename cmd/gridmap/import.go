@@ -41,6 +41,7 @@ func importCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 		return 1
 	}
 	defer db.Close()
+	db.Clock = cfg.Clock
 	if err := db.Migrate(ctx); err != nil {
 		fmt.Fprintln(stderr, "gridmap import:", err)
 		return 1

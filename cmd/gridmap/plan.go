@@ -1,8 +1,6 @@
 package main
 
 import (
-	"time"
-
 	"github.com/gridmap/gridmap/internal/config"
 	"github.com/gridmap/gridmap/internal/gridmap"
 	"github.com/gridmap/gridmap/internal/intake"
@@ -18,7 +16,7 @@ func incidentPlanner(cfg config.Config) postgis.IncidentPlanner {
 		if err != nil {
 			return nil, err
 		}
-		return &intake.Planner{Loc: loc, Now: time.Now()}, nil
+		return &intake.Planner{Loc: loc, Now: cfg.Clock.Now()}, nil
 	}
 }
 

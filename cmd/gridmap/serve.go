@@ -43,6 +43,7 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 	if err != nil {
 		return nil, err
 	}
+	db.Clock = cfg.Clock
 	a.db = db
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
@@ -54,7 +55,7 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 	}, log)
 	// Tile layers are built in the background; until each is ready its tiles come straight
 	// from PostGIS, so start-up does not wait for them.
-	a.tiles = tileservice.New(db, tileservice.Options{CacheBytes: cfg.TileCacheBytes, Logger: log})
+	a.tiles = tileservice.New(db, tileservice.Options{CacheBytes: cfg.TileCacheBytes, Logger: log, Now: cfg.Clock.Now})
 	feed := web.NewFeed(db, log)
 	a.feed = feed
 	hub := &live.Hub{}
@@ -90,7 +91,7 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 	locator := func() intake.Locator { return a.index.Get() }
 	// Stored: a 201 for an incident means this instance's next incident tile recomputes.
 	// The live feed hears of them at once too, before the NOTIFY comes round.
-	intakeSvc := &intake.Service{Store: db, Locator: locator, Stored: func() {
+	intakeSvc := &intake.Service{Store: db, Locator: locator, Now: cfg.Clock.Now, Stored: func() {
 		a.tiles.IncidentsStored()
 		feed.Changed("incidents")
 	}}
@@ -116,6 +117,7 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 		TileSQL:   tileSQL,
 	}, web.Options{
 		Logger:         log,
+		Clock:          cfg.Clock,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
 		RequestTimeout: cfg.RequestTimeout,
 		APIToken:       cfg.APIToken,

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/gridmap/gridmap/internal/clock"
 )
 
 // Config is every setting of the gridmap server and tools.
@@ -29,6 +31,8 @@ type Config struct {
 	IndexRefreshPeriod time.Duration
 	PublicURL          string
 	Bench              bool
+	// Clock is where the server and every command read the current time (GRIDMAP_CLOCK).
+	Clock clock.Clock
 }
 
 // option is one environment variable: its name, default, help and how it lands in Config.
@@ -111,6 +115,8 @@ var options = []option{
 			c.Bench = v == "1"
 			return nil
 		}},
+	{name: "GRIDMAP_CLOCK", help: "the time the server and commands run at: empty for the machine's clock, +8760h for a year ahead, or an RFC 3339 instant to start from (tests, demos)",
+		set: func(c *Config, v string) (err error) { c.Clock, err = clock.Parse(v); return }},
 	{name: "GRIDMAP_INDEX_REFRESH", def: "60s", help: "safety-net period for rebuilding caches even without a change notice (0 disables)",
 		set: func(c *Config, v string) (err error) {
 			c.IndexRefreshPeriod, err = durationIn(v, 0, 24*time.Hour)
@@ -160,8 +166,8 @@ func Help() string {
 // Redacted returns the settings as key/value pairs for logging, secrets hidden.
 func (c Config) Redacted() []any {
 	db := "(unset)"
-	if u, err := url.Parse(c.DatabaseURL); err == nil && c.DatabaseURL != "" {
-		db = u.Redacted()
+	if c.DatabaseURL != "" {
+		db = RedactURL(c.DatabaseURL)
 	}
 	token := "(unset)"
 	if c.APIToken != "" {
@@ -169,6 +175,33 @@ func (c Config) Redacted() []any {
 	}
 	return []any{"database", db, "addr", c.Addr, "log_level", c.LogLevel, "nearest_tolerance_m", c.NearestToleranceM,
 		"max_body_bytes", c.MaxBodyBytes, "max_batch", c.MaxBatchItems, "api_token", token, "tile_cache_bytes", c.TileCacheBytes}
+}
+
+// secretParams are the connection parameters libpq and pgx accept in a URL's query that carry
+// a secret.
+var secretParams = []string{"password", "sslpassword", "sslkey"}
+
+// RedactURL returns a database URL fit for logs: the password of the user part and of any
+// secret query parameter replaced by xxxxx; a URL that does not parse is hidden whole.
+func RedactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable, hidden)"
+	}
+	q := u.Query()
+	changed := false
+	for k := range q {
+		for _, s := range secretParams {
+			if strings.EqualFold(k, s) {
+				q.Set(k, "xxxxx")
+				changed = true
+			}
+		}
+	}
+	if changed {
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
 }
 
 func floatIn(v string, lo, hi float64) (float64, error) {

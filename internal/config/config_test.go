@@ -3,6 +3,7 @@ package config_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gridmap/gridmap/internal/config"
 )
@@ -41,6 +42,40 @@ func TestInvalidNamesEverySetting(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "topsecret") {
 		t.Errorf("error shows the secret: %v", err)
+	}
+}
+
+// TestRedactedHidesEveryPassword: a password in the query string (as libpq and pgx accept it)
+// is as secret as one in the user part.
+func TestRedactedHidesEveryPassword(t *testing.T) {
+	for _, u := range []string{
+		"postgres://u:hunter2@localhost/db",
+		"postgres://u@localhost/db?password=hunter2",
+		"postgres://u@localhost/db?sslmode=require&PASSWORD=hunter2",
+		"postgresql://localhost/db?user=u&sslpassword=hunter2",
+	} {
+		c, err := config.Load(env(map[string]string{"DATABASE_URL": u}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range c.Redacted() {
+			if s, ok := v.(string); ok && strings.Contains(s, "hunter2") {
+				t.Errorf("Redacted shows the password of %s: %s", u, s)
+			}
+		}
+	}
+}
+
+func TestClock(t *testing.T) {
+	c, err := config.Load(env(map[string]string{"DATABASE_URL": "postgres://localhost/db", "GRIDMAP_CLOCK": "+8760h"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ahead := time.Until(c.Clock.Now()); ahead < 8759*time.Hour || ahead > 8761*time.Hour {
+		t.Errorf("GRIDMAP_CLOCK=+8760h runs %v ahead", ahead)
+	}
+	if _, err := config.Load(env(map[string]string{"DATABASE_URL": "postgres://localhost/db", "GRIDMAP_CLOCK": "soon"})); err == nil || !strings.Contains(err.Error(), "GRIDMAP_CLOCK=soon") {
+		t.Errorf("a bad clock setting: %v", err)
 	}
 }
 

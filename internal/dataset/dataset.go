@@ -101,6 +101,10 @@ type Dataset struct {
 	// Synthetic marks layers whose features all said "synthetic": true.
 	Synthetic map[string]bool
 
+	// Origin says what change this dataset makes, for the audit trail of the incidents it
+	// moves to other grids: "an import of geodata", "an edit of grid … through the API".
+	Origin string
+
 	where map[string]Location
 }
 
@@ -144,7 +148,7 @@ func Load(path string, opts Options) (*Dataset, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %w", err)
 	}
-	d := &Dataset{where: map[string]Location{}, Synthetic: map[string]bool{}}
+	d := &Dataset{where: map[string]Location{}, Synthetic: map[string]bool{}, Origin: "an import of " + filepath.Base(path)}
 	r := reader{d: d}
 	if st.IsDir() {
 		found := 0
@@ -191,8 +195,8 @@ func layerOfFile(path string) string {
 
 // FromGrids wraps grids edited through the API as a dataset, so they are checked and stored by
 // the same import code; problems name them by source and index.
-func FromGrids(source string, grids []gridmap.Grid) *Dataset {
-	d := &Dataset{Grids: grids, where: map[string]Location{}, Synthetic: map[string]bool{Grids: false}}
+func FromGrids(source, origin string, grids []gridmap.Grid) *Dataset {
+	d := &Dataset{Grids: grids, where: map[string]Location{}, Synthetic: map[string]bool{Grids: false}, Origin: origin}
 	for i, g := range grids {
 		d.where[Grids+"/"+g.Code] = Location{File: source, Index: i}
 	}

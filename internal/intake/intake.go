@@ -31,7 +31,11 @@ type Locator interface {
 // (so a reused client key with a different report is caught). Validation problems are returned
 // as field errors, and no incident.
 func Prepare(loc Locator, rep gridmap.Report, now time.Time) (gridmap.Incident, []byte, []gridmap.FieldError) {
-	if errs := rep.Validate(); len(errs) > 0 {
+	errs := rep.Validate()
+	if !rep.ReportedAt.IsZero() && rep.ReportedAt.After(now.Add(gridmap.MaxReportAhead)) {
+		errs = append(errs, gridmap.FieldError{Field: "reported_at", Message: "reported_at " + rep.ReportedAt.Format(time.RFC3339) + " lies in the future"})
+	}
+	if len(errs) > 0 {
 		return gridmap.Incident{}, nil, errs
 	}
 	system := rep.CRS

@@ -30,7 +30,7 @@ SELECT g.code, g.name, g.community_code, c.name, g.street_code, s.name, g.househ
     coalesce((SELECT min(ST_Distance(x.geom::geography, g.pos::geography)) FROM (SELECT geom FROM stations ORDER BY geom <-> g.pos LIMIT 4) x), -1),
     (SELECT count(*) FROM incidents i WHERE i.grid_code = g.code AND i.reported_at >= $3 AND i.reported_at < $4),
     (SELECT count(*) FROM incidents i WHERE i.grid_code = g.code AND i.status = ANY($5)),
-    (SELECT count(*) FROM incidents i WHERE i.grid_code = g.code AND i.status = ANY($5) AND i.due_at < now())
+    (SELECT count(*) FROM incidents i WHERE i.grid_code = g.code AND i.status = ANY($5) AND i.due_at < $6)
 FROM g
 JOIN communities c ON c.code = g.community_code
 JOIN streets s ON s.code = g.street_code
@@ -48,15 +48,16 @@ func (db *DB) Coverage(ctx context.Context, q gridmap.CoverageQuery) ([]gridmap.
 	if walk <= 0 {
 		walk = defaultWalkM
 	}
+	now := db.now()
 	until := q.Until
 	if until.IsZero() {
-		until = time.Now()
+		until = now
 	}
 	since := q.Since
 	if since.IsZero() {
 		since = until.AddDate(0, 0, -30)
 	}
-	rows, err := db.Pool.Query(ctx, coverageSQL, q.Street, q.Community, since, until, openStatuses)
+	rows, err := db.Pool.Query(ctx, coverageSQL, q.Street, q.Community, since, until, openStatuses, now)
 	if err != nil {
 		return nil, translate(err, "coverage")
 	}
@@ -130,7 +131,7 @@ func (db *DB) Tiling(ctx context.Context, street, community string) ([]gridmap.T
 func (db *DB) Hotspots(ctx context.Context, f gridmap.IncidentFilter, limit int) ([]gridmap.GridIncidents, error) {
 	street, community, grid := f.Street, f.Community, f.Grid
 	f.Street, f.Community, f.Grid = "", "", ""
-	w := incidentWhere(f)
+	w := incidentWhere(f, db.now())
 	on := "i.grid_code = g.code"
 	if len(w.conds) > 0 {
 		on += " AND " + strings.Join(w.conds, " AND ")
@@ -150,9 +151,10 @@ func (db *DB) Hotspots(ctx context.Context, f gridmap.IncidentFilter, limit int)
 		whereG = " WHERE " + strings.Join(gw, " AND ")
 	}
 	open := w.nextArg(openStatuses)
+	now := w.nextArg(db.now())
 	sql := `SELECT g.code, g.name, g.community_code, g.street_code, g.households,
     count(i.id), count(i.id) FILTER (WHERE i.status = ANY(` + open + `)),
-    count(i.id) FILTER (WHERE i.status = ANY(` + open + `) AND i.due_at < now()),
+    count(i.id) FILTER (WHERE i.status = ANY(` + open + `) AND i.due_at < ` + now + `),
     CASE WHEN g.households > 0 THEN 100.0 * count(i.id) / g.households ELSE 0 END AS per100,
     ST_X(ST_PointOnSurface(g.geom)), ST_Y(ST_PointOnSurface(g.geom))
 FROM grids g LEFT JOIN incidents i ON ` + on + whereG + `

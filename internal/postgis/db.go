@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/gridmap/gridmap/internal/clock"
 	"github.com/gridmap/gridmap/internal/gridmap"
 )
 
@@ -20,8 +21,14 @@ import (
 type DB struct {
 	Pool *pgxpool.Pool
 	URL  string
-	log  *slog.Logger
+	// Clock gives every query its "now" (overdue flags, windows, the times a write records):
+	// SQL here never calls now(), so the whole program runs on one clock. Open sets the
+	// machine's clock; the wiring may replace it before use.
+	Clock clock.Clock
+	log   *slog.Logger
 }
+
+func (db *DB) now() time.Time { return db.Clock.Now() }
 
 // Open connects to the database at url and checks that it answers. The pool size can be set in
 // the URL (pool_max_conns) as pgx documents.
@@ -45,7 +52,7 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgis: connect to %s:%d/%s: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database, err)
 	}
-	return &DB{Pool: pool, URL: url, log: log}, nil
+	return &DB{Pool: pool, URL: url, Clock: clock.System(), log: log}, nil
 }
 
 // Close closes every connection of the pool.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -49,7 +50,7 @@ LEFT JOIN LATERAL (
 			"red_positions":      "(SELECT count(*) FROM red_positions r WHERE r.grid_code = t.code)",
 			"stations":           "(SELECT count(*) FROM stations s WHERE s.grid_code = t.code)",
 			"open_incidents":     "(SELECT count(*) FROM incidents i WHERE i.grid_code = t.code AND i.status IN ('reported', 'assigned', 'accepted', 'in_progress'))",
-			"incidents_30d":      "(SELECT count(*) FROM incidents i WHERE i.grid_code = t.code AND i.reported_at >= now() - interval '30 days')",
+			"incidents_30d":      "(SELECT count(*) FROM incidents i WHERE i.grid_code = t.code AND i.reported_at >= @now - interval '30 days')",
 		}},
 	gridmap.LayerRedPositions: {from: "red_positions t", id: "t.code", geom: "t.geom", fields: map[string]string{
 		"code": "t.code", "name": "t.name", "kind": "t.kind", "grid": "t.grid_code", "opening_hours": "t.opening_hours"}},
@@ -59,8 +60,19 @@ LEFT JOIN LATERAL (
 		"id": "t.id", "category": "t.category", "channel": "t.channel", "status": "t.status",
 		"grid": "coalesce(t.grid_code, '')", "community": "coalesce(left(t.grid_code, 12), '')", "street": "coalesce(left(t.grid_code, 9), '')",
 		"method": "t.assign_method", "reported_at": "t.reported_at", "due_at": "t.due_at",
-		"overdue": "((t.due_at < now() AND t.status IN ('reported', 'assigned', 'accepted', 'in_progress')) OR coalesce(t.resolved_at > t.due_at, false))",
+		"overdue": "((t.due_at < @now AND t.status IN ('reported', 'assigned', 'accepted', 'in_progress')) OR coalesce(t.resolved_at > t.due_at, false))",
 	}},
+}
+
+// withNow binds the marker @now, which layer expressions use for the clock's time, as one more
+// parameter after args; SQL without the marker is returned as it is (PostgreSQL rejects a
+// parameter no expression uses).
+func withNow(sql string, args []any, now time.Time) (string, []any) {
+	if !strings.Contains(sql, "@now") {
+		return sql, args
+	}
+	args = append(slices.Clip(args), now)
+	return strings.ReplaceAll(sql, "@now", "$"+strconv.Itoa(len(args))+"::timestamptz"), args
 }
 
 // selectFeatures builds the SELECT list: id, EWKB geometry, then the layer's fields in order.
@@ -122,7 +134,8 @@ func (db *DB) Features(ctx context.Context, q gridmap.FeatureQuery) ([]gridmap.F
 	matched := -1
 	if !q.SkipCount {
 		countSQL := "SELECT count(*) FROM " + strings.SplitN(ls.from, "\n", 2)[0] + w.String()
-		if err := db.Pool.QueryRow(ctx, countSQL, w.args...).Scan(&matched); err != nil {
+		countSQL, args := withNow(countSQL, w.args, db.now())
+		if err := db.Pool.QueryRow(ctx, countSQL, args...).Scan(&matched); err != nil {
 			return nil, 0, translate(err, "count "+q.Layer)
 		}
 	}
@@ -137,7 +150,8 @@ func (db *DB) Features(ctx context.Context, q gridmap.FeatureQuery) ([]gridmap.F
 	if q.Offset > 0 {
 		sql += " OFFSET " + w.nextArg(q.Offset)
 	}
-	rows, err := db.Pool.Query(ctx, sql, w.args...)
+	sql, args := withNow(sql, w.args, db.now())
+	rows, err := db.Pool.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, 0, translate(err, "list "+q.Layer)
 	}
@@ -169,7 +183,8 @@ func (db *DB) Feature(ctx context.Context, layer, id string) (gridmap.Feature, e
 	if !ok || !ok2 {
 		return gridmap.Feature{}, gridmap.NotFound("no layer %q", layer)
 	}
-	f, err := scanFeature(db.Pool.QueryRow(ctx, selectFeatures(info, ls)+" WHERE "+ls.id+" = $1", id), len(info.Fields))
+	sql, args := withNow(selectFeatures(info, ls)+" WHERE "+ls.id+" = $1", []any{id}, db.now())
+	f, err := scanFeature(db.Pool.QueryRow(ctx, sql, args...), len(info.Fields))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return f, gridmap.NotFound("%s has no feature %q", layer, id)
 	}

@@ -20,7 +20,7 @@ var _ gridmap.GridEditor = GridEditor{}
 // SaveGrid validates and stores one grid in a transaction, reassigning open incidents whose
 // point now lies in another grid; problems come back as an invalid-input error listing each.
 func (e GridEditor) SaveGrid(ctx context.Context, g gridmap.Grid) (int, error) {
-	stats, err := e.DB.Import(ctx, dataset.FromGrids("request body", []gridmap.Grid{g}), e.Plan, nil)
+	stats, err := e.DB.Import(ctx, dataset.FromGrids("request body", "an edit of grid "+g.Code+" through the API", []gridmap.Grid{g}), e.Plan, nil)
 	var ps dataset.Problems
 	if errors.As(err, &ps) {
 		ge := &gridmap.Error{Code: gridmap.EInvalid, Field: "geometry"}

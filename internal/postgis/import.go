@@ -98,13 +98,13 @@ func (db *DB) Import(ctx context.Context, d *dataset.Dataset, plan IncidentPlann
 			return stats, err
 		}
 		if gridsChanged {
-			n, err := reassignOpen(ctx, tx, planner, "grid boundaries changed by an import")
+			n, err := reassignOpen(ctx, tx, planner, "grid boundaries changed by "+d.Origin, db.now())
 			if err != nil {
 				return stats, err
 			}
 			stats.Updated["incidents"] += n
 		}
-		if err := importIncidents(ctx, tx, d, planner, &stats, progress); err != nil {
+		if err := importIncidents(ctx, tx, d, planner, &stats, progress, db.now()); err != nil {
 			return stats, err
 		}
 	}

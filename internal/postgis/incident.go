@@ -30,9 +30,9 @@ WITH input AS (
 ), ins AS (
     INSERT INTO incidents (client_key, request_hash, geom, reported_lon, reported_lat, reported_crs, category, channel,
                            description, reporter, status, grid_code, assign_method, assign_distance_m, assign_reason,
-                           reported_at, due_at, resolved_at)
+                           reported_at, due_at, resolved_at, created_at, updated_at)
     SELECT client_key, request_hash, ST_SetSRID(ST_MakePoint(lon, lat), 4326), rlon, rlat, rcrs, category, channel,
-           description, reporter, status, grid_code, method, distance, reason, reported_at, due_at, resolved_at
+           description, reporter, status, grid_code, method, distance, reason, reported_at, due_at, resolved_at, $23, $23
     FROM input ORDER BY ord
     ON CONFLICT (client_key) DO NOTHING
     RETURNING id, client_key, created_at
@@ -42,7 +42,7 @@ WITH input AS (
            CASE WHEN input.method = 'unassigned' THEN $22 || ' (unassigned: ' || input.reason || ')' ELSE $22 END
     FROM ins JOIN input USING (client_key)
 )
-SELECT input.ord, coalesce(ins.id, old.id, 0), ins.id IS NOT NULL, coalesce(ins.created_at, old.created_at, now()),
+SELECT input.ord, coalesce(ins.id, old.id, 0), ins.id IS NOT NULL, coalesce(ins.created_at, old.created_at, $23),
        old.request_hash IS NOT NULL AND old.request_hash IS DISTINCT FROM input.request_hash
 FROM input
 LEFT JOIN ins USING (client_key)
@@ -51,7 +51,7 @@ ORDER BY input.ord`
 
 // insertIncidents stores prepared incidents (each with a unique ClientKey) in q's transaction.
 // hashes holds each request's digest (or nil). Within one call, client keys must be distinct.
-func insertIncidents(ctx context.Context, q querier, ins []gridmap.Incident, hashes [][]byte, actor, note string) ([]gridmap.StoreResult, error) {
+func insertIncidents(ctx context.Context, q querier, ins []gridmap.Incident, hashes [][]byte, actor, note string, now time.Time) ([]gridmap.StoreResult, error) {
 	n := len(ins)
 	if n == 0 {
 		return nil, nil
@@ -101,7 +101,7 @@ func insertIncidents(ctx context.Context, q querier, ins []gridmap.Incident, has
 		hashes = make([][]byte, n)
 	}
 	rows, err := q.Query(ctx, insertIncidentsSQL, ord, keys, hashes, lons, lats, rlons, rlats, rcrs, cats, chans, descs, reps,
-		stats, grids, methods, dists, reasons, reported, due, resolved, actor, note)
+		stats, grids, methods, dists, reasons, reported, due, resolved, actor, note, now)
 	if err != nil {
 		return nil, translate(err, "store incidents")
 	}
@@ -148,7 +148,7 @@ func plannerInTx(ctx context.Context, tx pgx.Tx, plan IncidentPlanner) (Planner,
 }
 
 // importIncidents stores the dataset's reports whose client id is not yet stored.
-func importIncidents(ctx context.Context, tx pgx.Tx, d *dataset.Dataset, planner Planner, stats *ImportStats, progress Progress) error {
+func importIncidents(ctx context.Context, tx pgx.Tx, d *dataset.Dataset, planner Planner, stats *ImportStats, progress Progress, now time.Time) error {
 	const chunk = 2000
 	total := len(d.Incidents)
 	for start := 0; start < total; start += chunk {
@@ -161,7 +161,7 @@ func importIncidents(ctx context.Context, tx pgx.Tx, d *dataset.Dataset, planner
 			}
 			batch = append(batch, in)
 		}
-		res, err := insertIncidents(ctx, tx, batch, nil, "import", "imported")
+		res, err := insertIncidents(ctx, tx, batch, nil, "import", "imported", now)
 		if err != nil {
 			return err
 		}
@@ -180,7 +180,7 @@ func importIncidents(ctx context.Context, tx pgx.Tx, d *dataset.Dataset, planner
 // reassignOpen moves every open, automatically assigned incident whose point now falls in
 // another grid (or in none) to where the planner's grids put it, with an audit event each. It
 // runs in the transaction that changed the grids, so exactly one writer does it, once.
-func reassignOpen(ctx context.Context, tx pgx.Tx, planner Planner, why string) (int, error) {
+func reassignOpen(ctx context.Context, tx pgx.Tx, planner Planner, why string, now time.Time) (int, error) {
 	rows, err := tx.Query(ctx, `SELECT id, ST_X(geom), ST_Y(geom), coalesce(grid_code, '') FROM incidents
 WHERE status = ANY($1) AND assign_method <> 'manual' FOR UPDATE`, openStatuses)
 	if err != nil {
@@ -218,15 +218,15 @@ WHERE status = ANY($1) AND assign_method <> 'manual' FOR UPDATE`, openStatuses)
 WITH m AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::float8[], $5::text[], $6::text[]) AS t(id, grid_code, method, distance, reason, from_grid)),
 upd AS (
     UPDATE incidents i SET grid_code = m.grid_code, assign_method = m.method, assign_distance_m = m.distance,
-        assign_reason = m.reason, updated_at = now(),
+        assign_reason = m.reason, updated_at = $8,
         status = CASE WHEN m.grid_code IS NULL AND i.status = 'assigned' THEN 'reported'
                       WHEN m.grid_code IS NOT NULL AND i.status = 'reported' THEN 'assigned' ELSE i.status END
     FROM m WHERE i.id = m.id
     RETURNING i.id, i.status, i.grid_code)
-INSERT INTO incident_events (incident_id, actor, from_status, to_status, grid_code, note)
-SELECT upd.id, 'system', upd.status, upd.status, upd.grid_code,
+INSERT INTO incident_events (incident_id, at, actor, from_status, to_status, grid_code, note)
+SELECT upd.id, $8, 'system', upd.status, upd.status, upd.grid_code,
        format('reassigned: %s; grid %s -> %s (%s)', $7::text, coalesce(nullif(m.from_grid, ''), 'none'), coalesce(upd.grid_code, 'none'), m.method)
-FROM upd JOIN m ON m.id = upd.id`, ids, grids, methods, dists, reasons, from, why)
+FROM upd JOIN m ON m.id = upd.id`, ids, grids, methods, dists, reasons, from, why, now)
 	if err != nil {
 		return 0, translate(err, "reassign open incidents")
 	}

@@ -20,7 +20,7 @@ var _ gridmap.IncidentStore = (*DB)(nil)
 // The incidents and their events go in with one statement, which PostgreSQL runs as one
 // transaction of its own: no BEGIN and COMMIT round trips.
 func (db *DB) CreateIncidents(ctx context.Context, ins []gridmap.Incident, hashes [][]byte) ([]gridmap.StoreResult, error) {
-	return insertIncidents(ctx, db.Pool, ins, hashes, "intake", "reported")
+	return insertIncidents(ctx, db.Pool, ins, hashes, "intake", "reported", db.now())
 }
 
 const incidentColumns = `i.id, i.client_key, ST_X(i.geom), ST_Y(i.geom), i.reported_lon, i.reported_lat, i.reported_crs,
@@ -79,7 +79,7 @@ var openStatuses = []string{gridmap.StatusReported, gridmap.StatusAssigned, grid
 
 // incidentWhere builds the WHERE clause of an incident filter. Community and street filters are
 // ranges over grid codes, so the grid_code index serves them.
-func incidentWhere(f gridmap.IncidentFilter) *where {
+func incidentWhere(f gridmap.IncidentFilter, now time.Time) *where {
 	w := &where{}
 	if f.Grid != "" {
 		w.add("i.grid_code = ?", f.Grid)
@@ -112,18 +112,18 @@ func incidentWhere(f gridmap.IncidentFilter) *where {
 	}
 	w.addBBox("i.geom", gridmap.DivisionFilter{BBox: f.BBox})
 	if f.Overdue != nil {
-		cond := "((i.due_at < now() AND i.status = ANY(?)) OR i.resolved_at > i.due_at)"
+		cond := "((i.due_at < ? AND i.status = ANY(?)) OR i.resolved_at > i.due_at)"
 		if !*f.Overdue {
 			cond = "NOT " + cond
 		}
-		w.add(cond, openStatuses)
+		w.add(cond, now, openStatuses)
 	}
 	return w
 }
 
 // Incidents returns up to limit incidents matching f, newest first, with ids below before.
 func (db *DB) Incidents(ctx context.Context, f gridmap.IncidentFilter, limit int, before int64) ([]gridmap.Incident, error) {
-	w := incidentWhere(f)
+	w := incidentWhere(f, db.now())
 	if before > 0 {
 		w.add("i.id < ?", before)
 	}
@@ -138,6 +138,7 @@ func (db *DB) Incidents(ctx context.Context, f gridmap.IncidentFilter, limit int
 // Transition moves an incident through the workflow under a row lock, so two people taking the
 // same order at once cannot both succeed, and records the move in the audit trail.
 func (db *DB) Transition(ctx context.Context, id int64, t gridmap.Transition) (gridmap.Incident, error) {
+	now := db.now()
 	err := pgx.BeginFunc(ctx, db.Pool, func(tx pgx.Tx) error {
 		var status string
 		var grid *string
@@ -169,17 +170,17 @@ func (db *DB) Transition(ctx context.Context, id int64, t gridmap.Transition) (g
 			return gridmap.Invalid("grid", "incident %d has no grid; name the grid to assign it to", id)
 		}
 		_, err = tx.Exec(ctx, `
-UPDATE incidents SET status = $2, updated_at = now(), grid_code = $3,
+UPDATE incidents SET status = $2, updated_at = $5, grid_code = $3,
     assign_method = CASE WHEN $4 = '' THEN assign_method ELSE $4 END,
     assign_distance_m = CASE WHEN $4 = '' THEN assign_distance_m ELSE 0 END,
     assign_reason = CASE WHEN $4 = '' THEN assign_reason ELSE '' END,
-    resolved_at = CASE WHEN $2 = 'resolved' THEN now() WHEN $2 IN ('in_progress', 'assigned', 'accepted') THEN NULL ELSE resolved_at END
-WHERE id = $1`, id, t.To, newGrid, method)
+    resolved_at = CASE WHEN $2 = 'resolved' THEN $5 WHEN $2 IN ('in_progress', 'assigned', 'accepted') THEN NULL ELSE resolved_at END
+WHERE id = $1`, id, t.To, newGrid, method, now)
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO incident_events (incident_id, actor, from_status, to_status, grid_code, note) VALUES ($1, $2, $3, $4, $5, $6)`,
-			id, t.Actor, status, t.To, newGrid, t.Note)
+		_, err = tx.Exec(ctx, `INSERT INTO incident_events (incident_id, at, actor, from_status, to_status, grid_code, note) VALUES ($1, $7, $2, $3, $4, $5, $6)`,
+			id, t.Actor, status, t.To, newGrid, t.Note, now)
 		return err
 	})
 	if err != nil {

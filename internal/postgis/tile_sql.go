@@ -70,7 +70,8 @@ func (db *DB) TileSQL(ctx context.Context, layer string, fields []string, z, x, 
 	}
 	sql := fmt.Sprintf(tileSQL, id, strings.Join(cols, ", "), ls.from)
 	var out []byte
-	if err := db.Pool.QueryRow(ctx, sql, int(z), int(x), int(y), 64.0/4096, layer).Scan(&out); err != nil {
+	sql, args := withNow(sql, []any{int(z), int(x), int(y), 64.0 / 4096, layer}, db.now())
+	if err := db.Pool.QueryRow(ctx, sql, args...).Scan(&out); err != nil {
 		return nil, translate(err, "draw "+layer+" tile in SQL")
 	}
 	return out, nil

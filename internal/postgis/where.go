@@ -14,10 +14,13 @@ type where struct {
 	args  []any
 }
 
-// add appends a condition written with "?" for its one value.
-func (w *where) add(cond string, arg any) {
-	w.args = append(w.args, arg)
-	w.conds = append(w.conds, strings.Replace(cond, "?", "$"+strconv.Itoa(len(w.args)), 1))
+// add appends a condition written with one "?" for each of its values, in order.
+func (w *where) add(cond string, args ...any) {
+	for _, a := range args {
+		w.args = append(w.args, a)
+		cond = strings.Replace(cond, "?", "$"+strconv.Itoa(len(w.args)), 1)
+	}
+	w.conds = append(w.conds, cond)
 }
 
 // addBBox filters a geometry column by a WGS-84 envelope. It compares the column with the

@@ -136,7 +136,7 @@ func (s *Server) hotspots(c *fiber.Ctx) error {
 		return err
 	}
 	if f.Since.IsZero() {
-		f.Since = time.Now().AddDate(0, 0, -30)
+		f.Since = s.now().AddDate(0, 0, -30)
 	}
 	limit := 20
 	if v := c.Query("limit"); v != "" {
@@ -220,7 +220,7 @@ func (s *Server) stats(c *fiber.Ctx) error {
 }
 
 func (s *Server) computeStats(c *fiber.Ctx) ([]byte, error) {
-	st, err := s.deps.Analytics.Stats(c.UserContext(), time.Now())
+	st, err := s.deps.Analytics.Stats(c.UserContext(), s.now())
 	if err != nil {
 		return nil, err
 	}

@@ -180,7 +180,7 @@ func (s *Server) events(c *fiber.Ctx) error {
 		defer s.deps.Feed.unsubscribe(ch)
 		sent := start
 		write := func(ins []gridmap.Incident) error {
-			now := time.Now()
+			now := s.now()
 			for _, in := range ins {
 				if in.ID <= sent {
 					continue

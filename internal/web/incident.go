@@ -125,7 +125,8 @@ func requireJSON(c *fiber.Ctx, also ...string) error {
 	return &gridmap.Error{Code: gridmap.EInvalid, Field: "Content-Type", Message: fmt.Sprintf("Content-Type %q is not accepted; send application/json", ct)}
 }
 
-func (s *Server) now() time.Time { return time.Now() }
+// now is the server clock's time: every figure, window and overdue flag is computed at it.
+func (s *Server) now() time.Time { return s.opts.Clock.Now() }
 
 // createIncident: POST /api/v1/incidents. 201 with the stored incident only after its
 // transaction committed; with an Idempotency-Key already used for the same report, 200 with

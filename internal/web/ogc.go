@@ -349,7 +349,7 @@ func (s *Server) ogcItems(c *fiber.Ctx) error {
 	}
 	fc.ExtraMembers = geojson.Properties{
 		"numberMatched": matched, "numberReturned": len(feats),
-		"timeStamp": time.Now().UTC().Format(time.RFC3339), "links": links,
+		"timeStamp": s.now().UTC().Format(time.RFC3339), "links": links,
 	}
 	b, err := fc.MarshalJSON()
 	if err != nil {

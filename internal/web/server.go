@@ -22,6 +22,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"github.com/gridmap/gridmap/internal/clock"
 	"github.com/gridmap/gridmap/internal/gridmap"
 	"github.com/gridmap/gridmap/internal/intake"
 	"github.com/gridmap/gridmap/internal/tileservice"
@@ -54,7 +55,10 @@ type Deps struct {
 
 // Options tune the server; zero values take the defaults of internal/config.
 type Options struct {
-	Logger         *slog.Logger
+	Logger *slog.Logger
+	// Clock is the time the figures, windows and overdue flags are computed at; nil: the
+	// machine's clock.
+	Clock          clock.Clock
 	MaxBodyBytes   int
 	RequestTimeout time.Duration
 	APIToken       string
@@ -81,6 +85,9 @@ type Server struct {
 func New(deps Deps, opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Clock == nil {
+		opts.Clock = clock.System()
 	}
 	if opts.MaxBodyBytes == 0 {
 		opts.MaxBodyBytes = 16 << 20
