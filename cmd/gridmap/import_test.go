@@ -20,7 +20,8 @@ func gridmapCmd(t *testing.T, url string, args ...string) (code int, stdout, std
 	return code, out.String(), errOut.String()
 }
 
-func tableCounts(t *testing.T, url string) string {
+// scalar runs one query returning one text value in the database at url.
+func scalar(t *testing.T, url, sql string) string {
 	t.Helper()
 	db, err := postgis.Open(context.Background(), url, nil)
 	if err != nil {
@@ -28,13 +29,17 @@ func tableCounts(t *testing.T, url string) string {
 	}
 	defer db.Close()
 	var s string
-	err = db.Pool.QueryRow(context.Background(), `SELECT concat_ws(',', (SELECT count(*) FROM streets), (SELECT count(*) FROM communities),
-		(SELECT count(*) FROM grids), (SELECT md5(string_agg(code || households || ST_AsEWKT(geom), ',' ORDER BY code)) FROM grids),
-		(SELECT count(*) FROM red_positions), (SELECT count(*) FROM stations), (SELECT count(*) FROM staff))`).Scan(&s)
-	if err != nil {
+	if err := db.Pool.QueryRow(context.Background(), sql).Scan(&s); err != nil {
 		t.Fatal(err)
 	}
 	return s
+}
+
+func tableCounts(t *testing.T, url string) string {
+	t.Helper()
+	return scalar(t, url, `SELECT concat_ws(',', (SELECT count(*) FROM streets), (SELECT count(*) FROM communities),
+		(SELECT count(*) FROM grids), (SELECT md5(string_agg(code || households || ST_AsEWKT(geom), ',' ORDER BY code)) FROM grids),
+		(SELECT count(*) FROM red_positions), (SELECT count(*) FROM stations), (SELECT count(*) FROM staff))`)
 }
 
 // TestImportBadDatasets feeds the command each kind of bad dataset the issue names and checks

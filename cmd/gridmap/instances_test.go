@@ -100,10 +100,20 @@ func TestTwoInstancesFollowGridChanges(t *testing.T) {
 	took := waitFor(t, baseB, lon, lat, "350181003003002")
 	t.Logf("instance B followed the change in %v", took)
 
-	// The open incident moved with the boundary, with an audit event.
+	// The open incident moved with the boundary, with an audit event that says why.
 	_, body = httpGet(t, fmt.Sprintf("%s/api/v1/incidents/%d", baseB, created.ID))
-	if !strings.Contains(body, `"code":"350181003003002"`) || !strings.Contains(body, "reassigned") {
+	if !strings.Contains(body, `"code":"350181003003002"`) || strings.Count(body, `"to":"assigned"`) != 2 {
 		t.Errorf("incident not reassigned: %s", body)
+	}
+	check, err := postgis.Open(context.Background(), url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var note string
+	err = check.Pool.QueryRow(context.Background(), `SELECT note FROM incident_events WHERE incident_id = $1 ORDER BY id DESC LIMIT 1`, created.ID).Scan(&note)
+	check.Close()
+	if err != nil || !strings.Contains(note, "reassigned: grid boundaries changed by an edit of grid 350181003003001 through the API") {
+		t.Errorf("the reassignment's audit note reads %q (%v)", note, err)
 	}
 
 	// Cut B's LISTEN connection; B must reconnect, resync and follow the next change.

@@ -43,6 +43,7 @@ type Problem struct {
 	Location
 	Layer  string
 	Code   string // the feature's code or id, when known
+	Field  string // the part of the feature at fault: "geometry", "properties.households"; "" for the whole
 	Reason string
 }
 
@@ -115,13 +116,14 @@ func (d *Dataset) Where(layer, code string) (Location, bool) {
 	return l, ok
 }
 
-// ProblemAt builds a problem for the feature of layer with code, located where it was read.
-func (d *Dataset) ProblemAt(layer, code, reason string) Problem {
+// ProblemAt builds a problem with the field at fault for the feature of layer with code, located
+// where it was read.
+func (d *Dataset) ProblemAt(layer, code, field, reason string) Problem {
 	loc, ok := d.Where(layer, code)
 	if !ok {
 		loc = Location{File: layer, Index: -1}
 	}
-	return Problem{Location: loc, Layer: layer, Code: code, Reason: reason}
+	return Problem{Location: loc, Layer: layer, Code: code, Field: field, Reason: reason}
 }
 
 // Count returns the number of features of each layer.
@@ -191,6 +193,20 @@ func layerOfFile(path string) string {
 		}
 	}
 	return best
+}
+
+// ParseGrid reads one grid sent as a GeoJSON Feature (the body of a grid edit) with the very
+// checks the import applies to every feature of grids.geojson; code is the grid's code when
+// the properties do not give one (the edit's URL). Problems name their field; source names the
+// input in them.
+func ParseGrid(feature []byte, source, code string) (gridmap.Grid, Problems) {
+	d := &Dataset{where: map[string]Location{}, Synthetic: map[string]bool{}}
+	r := reader{d: d}
+	r.addRaw(feature, Location{File: source, Index: -1}, Grids, code)
+	if len(r.problems) > 0 {
+		return gridmap.Grid{}, r.problems
+	}
+	return d.Grids[0], nil
 }
 
 // FromGrids wraps grids edited through the API as a dataset, so they are checked and stored by

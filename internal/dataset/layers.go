@@ -15,10 +15,17 @@ var (
 	staffIDRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 )
 
+// Bounds on a grid's counts: far above any unit grid, far below what the database holds, so that
+// a slip of the keyboard (1e20) is an error and not a figure.
+const (
+	MaxGridHouseholds = 1_000_000
+	MaxGridPopulation = 5_000_000
+)
+
 // addFeature converts one feature of the reader's layer and records it, or records problems.
 func (r *reader) addFeature(f *feature) {
 	if f.raw.Type != "Feature" {
-		f.problem("type is %q, want Feature", f.raw.Type)
+		f.problemAt("type", "type is %q, want Feature", f.raw.Type)
 		return
 	}
 	switch f.layer {
@@ -27,7 +34,9 @@ func (r *reader) addFeature(f *feature) {
 	case Communities:
 		r.addCommunity(f)
 	case Grids:
-		r.addGrid(f)
+		if g, ok := f.grid(); ok && r.claim(f, g.Code) {
+			r.d.Grids = append(r.d.Grids, g)
+		}
 	case RedPositions, Stations:
 		r.addPlace(f)
 	case Staff:
@@ -43,7 +52,7 @@ func (r *reader) addFeature(f *feature) {
 func (r *reader) claim(f *feature, code string) bool {
 	key := f.layer + "/" + code
 	if prev, dup := r.d.where[key]; dup {
-		f.problem("duplicate %s: the same code is at %s:%d (feature %d)", f.layer, prev.File, prev.Line, prev.Index)
+		f.problemAt("properties.code", "duplicate %s: the same code is at %s:%d (feature %d)", f.layer, prev.File, prev.Line, prev.Index)
 		return false
 	}
 	r.d.where[key] = f.loc
@@ -54,6 +63,28 @@ func (r *reader) claim(f *feature, code string) bool {
 func (r *reader) synthetic(layer string, s bool) {
 	prev, seen := r.d.Synthetic[layer]
 	r.d.Synthetic[layer] = s && (prev || !seen)
+}
+
+// name checks a feature's name: required, one line of text, at most gridmap.MaxName characters.
+func (f *feature) name(v string) bool {
+	if v == "" {
+		f.problemAt("properties.name", "property \"name\" is empty")
+		return false
+	}
+	if msg := gridmap.CheckText(v, gridmap.MaxName, true); msg != "" {
+		f.problemAt("properties.name", "name %s", msg)
+		return false
+	}
+	return true
+}
+
+// text checks an optional free-text property.
+func (f *feature) text(prop, v string, max int, oneLine bool) bool {
+	if msg := gridmap.CheckText(v, max, oneLine); msg != "" {
+		f.problemAt("properties."+prop, "%s %s", prop, msg)
+		return false
+	}
+	return true
 }
 
 func (r *reader) addStreet(f *feature) {
@@ -68,13 +99,10 @@ func (r *reader) addStreet(f *feature) {
 	f.code = p.Code
 	ok := true
 	if !gridmap.ValidStreetCode(p.Code) {
-		f.problem("malformed street code %q: want 9 digits", p.Code)
+		f.problemAt("properties.code", "malformed street code %q: want 9 digits", p.Code)
 		ok = false
 	}
-	if p.Name == "" {
-		f.problem("property \"name\" is empty")
-		ok = false
-	}
+	ok = f.name(p.Name) && ok
 	g := f.multiPolygon()
 	if !ok || g == nil || !r.claim(f, p.Code) {
 		return
@@ -87,6 +115,7 @@ func (r *reader) addCommunity(f *feature) {
 	var p struct {
 		Code      string `json:"code"`
 		Name      string `json:"name"`
+		FullName  string `json:"full_name"` // the registered name, kept in the dataset for people
 		Kind      string `json:"kind"`
 		Street    string `json:"street"`
 		Synthetic bool   `json:"synthetic"`
@@ -97,18 +126,15 @@ func (r *reader) addCommunity(f *feature) {
 	f.code = p.Code
 	ok := true
 	if !gridmap.ValidCommunityCode(p.Code) {
-		f.problem("malformed community code %q: want 12 digits", p.Code)
+		f.problemAt("properties.code", "malformed community code %q: want 12 digits", p.Code)
 		ok = false
 	} else if p.Street != "" && p.Street != gridmap.StreetOf(p.Code) {
-		f.problem("street %q does not match the code, which says street %s", p.Street, gridmap.StreetOf(p.Code))
+		f.problemAt("properties.street", "street %q does not match the code, which says street %s", p.Street, gridmap.StreetOf(p.Code))
 		ok = false
 	}
-	if p.Name == "" {
-		f.problem("property \"name\" is empty")
-		ok = false
-	}
+	ok = f.name(p.Name) && f.text("full_name", p.FullName, gridmap.MaxName, true) && ok
 	if p.Kind != gridmap.CommunityKindCommunity && p.Kind != gridmap.CommunityKindVillage {
-		f.problem("kind %q: want %q or %q", p.Kind, gridmap.CommunityKindCommunity, gridmap.CommunityKindVillage)
+		f.problemAt("properties.kind", "kind %q: want %q or %q", p.Kind, gridmap.CommunityKindCommunity, gridmap.CommunityKindVillage)
 		ok = false
 	}
 	g := f.multiPolygon()
@@ -121,51 +147,67 @@ func (r *reader) addCommunity(f *feature) {
 	})
 }
 
-func (r *reader) addGrid(f *feature) {
-	var p struct {
-		Code       string `json:"code"`
-		Name       string `json:"name"`
-		Community  string `json:"community"`
-		Street     string `json:"street"`
-		Households int    `json:"households"`
-		Population int    `json:"population"`
-		Synthetic  bool   `json:"synthetic"`
-	}
+// gridProps are the properties a grid feature has, in a dataset and in a PUT alike. Counts are
+// pointers so that a missing one is told from a zero.
+type gridProps struct {
+	Code       string `json:"code"`
+	Name       string `json:"name"`
+	Community  string `json:"community"`
+	Street     string `json:"street"`
+	Households *int   `json:"households"`
+	Population *int   `json:"population"`
+	Synthetic  bool   `json:"synthetic"`
+}
+
+// grid checks a grid feature — the one place that does, for imports and for grid edits — and
+// returns it, or records every problem, each naming its field.
+func (f *feature) grid() (gridmap.Grid, bool) {
+	var p gridProps
 	if !f.properties(&p) {
-		return
+		return gridmap.Grid{}, false
+	}
+	if p.Code == "" {
+		p.Code = f.code // a grid edit names the grid in its URL
 	}
 	f.code = p.Code
 	ok := true
 	if !gridmap.ValidGridCode(p.Code) {
-		f.problem("malformed grid code %q: want 15 digits (community code + 3-digit sequence)", p.Code)
+		f.problemAt("properties.code", "malformed grid code %q: want 15 digits (community code + 3-digit sequence)", p.Code)
 		ok = false
 	} else {
 		if p.Community != "" && p.Community != gridmap.CommunityOf(p.Code) {
-			f.problem("community %q does not match the code, which says community %s", p.Community, gridmap.CommunityOf(p.Code))
+			f.problemAt("properties.community", "community %q does not match the code, which says community %s", p.Community, gridmap.CommunityOf(p.Code))
 			ok = false
 		}
 		if p.Street != "" && p.Street != gridmap.StreetOf(p.Code) {
-			f.problem("street %q does not match the code, which says street %s", p.Street, gridmap.StreetOf(p.Code))
+			f.problemAt("properties.street", "street %q does not match the code, which says street %s", p.Street, gridmap.StreetOf(p.Code))
 			ok = false
 		}
 	}
-	if p.Name == "" {
-		f.problem("property \"name\" is empty")
+	ok = f.name(p.Name) && ok
+	count := func(prop string, v *int, max int) int {
+		switch {
+		case v == nil:
+			f.problemAt("properties."+prop, "property %q is required: a whole number from 0 to %d", prop, max)
+		case *v < 0 || *v > max:
+			f.problemAt("properties."+prop, "%s %d is outside 0..%d", prop, *v, max)
+		default:
+			return *v
+		}
 		ok = false
+		return 0
 	}
-	if p.Households < 0 || p.Population < 0 {
-		f.problem("households (%d) and population (%d) may not be negative", p.Households, p.Population)
-		ok = false
-	}
+	hh := count("households", p.Households, MaxGridHouseholds)
+	pop := count("population", p.Population, MaxGridPopulation)
 	g := f.multiPolygon()
-	if !ok || g == nil || !r.claim(f, p.Code) {
-		return
+	if !ok || g == nil {
+		return gridmap.Grid{}, false
 	}
-	r.synthetic(f.layer, p.Synthetic)
-	r.d.Grids = append(r.d.Grids, gridmap.Grid{
+	f.r.synthetic(f.layer, p.Synthetic)
+	return gridmap.Grid{
 		Code: p.Code, Name: p.Name, CommunityCode: gridmap.CommunityOf(p.Code), StreetCode: gridmap.StreetOf(p.Code),
-		Households: p.Households, Population: p.Population, Geometry: g,
-	})
+		Households: hh, Population: pop, Geometry: g,
+	}, true
 }
 
 func (r *reader) addPlace(f *feature) {
@@ -189,20 +231,17 @@ func (r *reader) addPlace(f *feature) {
 	m := placeCodeRe[f.layer].FindStringSubmatch(p.Code)
 	switch {
 	case m == nil:
-		f.problem("malformed code %q: want <15-digit grid code>-%s<number>", p.Code, letter)
+		f.problemAt("properties.code", "malformed code %q: want <15-digit grid code>-%s<number>", p.Code, letter)
 		ok = false
 	case p.Grid != "" && p.Grid != m[1]:
-		f.problem("grid %q does not match the code, which says grid %s", p.Grid, m[1])
+		f.problemAt("properties.grid", "grid %q does not match the code, which says grid %s", p.Grid, m[1])
 		ok = false
 	default:
 		p.Grid = m[1]
 	}
-	if p.Name == "" {
-		f.problem("property \"name\" is empty")
-		ok = false
-	}
+	ok = f.name(p.Name) && f.text("opening_hours", p.OpeningHours, gridmap.MaxName, true) && ok
 	if _, known := gridmap.Lookup(kinds, p.Kind); !known {
-		f.problem("unknown kind %q", p.Kind)
+		f.problemAt("properties.kind", "unknown kind %q", p.Kind)
 		ok = false
 	}
 	pt, okPt := f.point()
@@ -233,21 +272,22 @@ func (r *reader) addStaff(f *feature) {
 	f.code = p.ID
 	ok := true
 	if !staffIDRe.MatchString(p.ID) {
-		f.problem("malformed staff id %q: 1-64 letters, digits, _ or -", p.ID)
+		f.problemAt("properties.id", "malformed staff id %q: 1-64 letters, digits, _ or -", p.ID)
 		ok = false
 	}
 	if _, known := gridmap.Lookup(gridmap.StaffRoles, p.Role); !known {
-		f.problem("unknown role %q", p.Role)
+		f.problemAt("properties.role", "unknown role %q", p.Role)
 		ok = false
 	}
 	if !gridmap.ValidGridCode(p.Grid) {
-		f.problem("malformed grid code %q", p.Grid)
+		f.problemAt("properties.grid", "malformed grid code %q", p.Grid)
 		ok = false
 	}
-	if p.HouseholdsCovered < 0 {
-		f.problem("households_covered may not be negative")
+	if p.HouseholdsCovered < 0 || p.HouseholdsCovered > MaxGridHouseholds {
+		f.problemAt("properties.households_covered", "households_covered %d is outside 0..%d", p.HouseholdsCovered, MaxGridHouseholds)
 		ok = false
 	}
+	ok = f.text("name", p.Name, gridmap.MaxName, true) && f.text("phone", p.Phone, 40, true) && ok
 	if !ok || !r.claim(f, p.ID) {
 		return
 	}
@@ -274,7 +314,7 @@ func (r *reader) addIncident(f *feature) {
 	}
 	f.code = p.ClientID
 	rep := gridmap.Report{
-		ClientKey: p.ClientID, CRS: p.CRS, Category: p.Category, Channel: p.Channel,
+		ClientID: p.ClientID, KeySource: gridmap.KeyDataset, CRS: p.CRS, Category: p.Category, Channel: p.Channel,
 		Description: p.Description, Reporter: p.Reporter, Status: p.Status,
 	}
 	if rep.CRS == "" {
@@ -282,21 +322,21 @@ func (r *reader) addIncident(f *feature) {
 	}
 	ok := true
 	if p.ClientID == "" {
-		f.problem("property \"client_id\" is required, so that a re-import never stores an incident twice")
+		f.problemAt("properties.client_id", "property \"client_id\" is required, so that a re-import never stores an incident twice")
 		ok = false
 	}
 	if p.ReportedAt == "" {
-		f.problem("property \"reported_at\" is required")
+		f.problemAt("properties.reported_at", "property \"reported_at\" is required")
 		ok = false
 	} else if t, err := time.Parse(time.RFC3339, p.ReportedAt); err != nil {
-		f.problem("reported_at %q is not an RFC 3339 time", p.ReportedAt)
+		f.problemAt("properties.reported_at", "reported_at %q is not an RFC 3339 time", p.ReportedAt)
 		ok = false
 	} else {
 		rep.ReportedAt = t
 	}
 	if p.ResolvedAt != "" {
 		if t, err := time.Parse(time.RFC3339, p.ResolvedAt); err != nil {
-			f.problem("resolved_at %q is not an RFC 3339 time", p.ResolvedAt)
+			f.problemAt("properties.resolved_at", "resolved_at %q is not an RFC 3339 time", p.ResolvedAt)
 			ok = false
 		} else {
 			rep.ResolvedAt = t
@@ -312,11 +352,11 @@ func (r *reader) addIncident(f *feature) {
 	case rep.CRS == gridmap.CRSWGS84:
 		rep.Lon, rep.Lat = pt[0], pt[1]
 	default:
-		f.problem("crs is %s but reported_coordinates are missing", rep.CRS)
+		f.problemAt("properties.reported_coordinates", "crs is %s but reported_coordinates are missing", rep.CRS)
 		ok = false
 	}
 	for _, fe := range rep.Validate() {
-		f.problem("%s: %s", fe.Field, fe.Message)
+		f.problemAt("properties."+fe.Field, "%s: %s", fe.Field, fe.Message)
 		ok = false
 	}
 	if !ok || !r.claim(f, p.ClientID) {
@@ -333,31 +373,31 @@ func (r *reader) checkParents() {
 	if loaded(Streets) {
 		for _, c := range r.d.Communities {
 			if !has(Streets, c.StreetCode) {
-				r.problems = append(r.problems, r.d.ProblemAt(Communities, c.Code, "unknown parent: street "+c.StreetCode+" is not in the dataset"))
+				r.problems = append(r.problems, r.d.ProblemAt(Communities, c.Code, "properties.code", "unknown parent: street "+c.StreetCode+" is not in the dataset"))
 			}
 		}
 	}
 	if loaded(Communities) {
 		for _, g := range r.d.Grids {
 			if !has(Communities, g.CommunityCode) {
-				r.problems = append(r.problems, r.d.ProblemAt(Grids, g.Code, "unknown parent: community "+g.CommunityCode+" is not in the dataset"))
+				r.problems = append(r.problems, r.d.ProblemAt(Grids, g.Code, "properties.code", "unknown parent: community "+g.CommunityCode+" is not in the dataset"))
 			}
 		}
 	}
 	if loaded(Grids) {
 		for _, p := range r.d.RedPositions {
 			if !has(Grids, p.GridCode) {
-				r.problems = append(r.problems, r.d.ProblemAt(RedPositions, p.Code, "unknown parent: grid "+p.GridCode+" is not in the dataset"))
+				r.problems = append(r.problems, r.d.ProblemAt(RedPositions, p.Code, "properties.code", "unknown parent: grid "+p.GridCode+" is not in the dataset"))
 			}
 		}
 		for _, p := range r.d.Stations {
 			if !has(Grids, p.GridCode) {
-				r.problems = append(r.problems, r.d.ProblemAt(Stations, p.Code, "unknown parent: grid "+p.GridCode+" is not in the dataset"))
+				r.problems = append(r.problems, r.d.ProblemAt(Stations, p.Code, "properties.code", "unknown parent: grid "+p.GridCode+" is not in the dataset"))
 			}
 		}
 		for _, s := range r.d.Staff {
 			if !has(Grids, s.GridCode) {
-				r.problems = append(r.problems, r.d.ProblemAt(Staff, s.ID, "unknown parent: grid "+s.GridCode+" is not in the dataset"))
+				r.problems = append(r.problems, r.d.ProblemAt(Staff, s.ID, "properties.grid", "unknown parent: grid "+s.GridCode+" is not in the dataset"))
 			}
 		}
 	}

@@ -9,9 +9,12 @@ import (
 	"math"
 	"os"
 	"sort"
+	"strings"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
+
+	"github.com/gridmap/gridmap/internal/strictjson"
 )
 
 // reader accumulates a dataset and its problems across files.
@@ -20,9 +23,13 @@ type reader struct {
 	problems Problems
 }
 
-// rawFeature is a GeoJSON feature before its properties are given a type.
+// rawFeature is a GeoJSON feature before its properties are given a type. RFC 7946 lets a
+// feature carry an id and a bbox, which gridmap does not use; any other member is refused, as
+// are unknown properties, so that a misspelt property is an error rather than a value lost.
 type rawFeature struct {
 	Type       string          `json:"type"`
+	ID         json.RawMessage `json:"id"`
+	BBox       json.RawMessage `json:"bbox"`
 	Geometry   json.RawMessage `json:"geometry"`
 	Properties json.RawMessage `json:"properties"`
 }
@@ -36,8 +43,12 @@ type feature struct {
 	r     *reader
 }
 
-func (f *feature) problem(format string, args ...any) {
-	f.r.problems = append(f.r.problems, Problem{Location: f.loc, Layer: f.layer, Code: f.code, Reason: fmt.Sprintf(format, args...)})
+// problem records what is wrong with the feature as a whole.
+func (f *feature) problem(format string, args ...any) { f.problemAt("", format, args...) }
+
+// problemAt records what is wrong with one part of the feature: "geometry", "properties.name".
+func (f *feature) problemAt(field, format string, args ...any) {
+	f.r.problems = append(f.r.problems, Problem{Location: f.loc, Layer: f.layer, Code: f.code, Field: field, Reason: fmt.Sprintf(format, args...)})
 }
 
 func (r *reader) fileProblem(file string, line int, format string, args ...any) {
@@ -106,13 +117,12 @@ func (r *reader) readFile(path, layer string) {
 			}
 			for i := 0; dec.More(); i++ {
 				start := skipSpace(data, dec.InputOffset())
-				var raw rawFeature
-				if err := dec.Decode(&raw); err != nil {
+				var msg json.RawMessage
+				if err := dec.Decode(&msg); err != nil {
 					syntax(err, i)
 					return
 				}
-				f := &feature{loc: Location{File: path, Line: lines.line(start), Index: i}, layer: layer, raw: raw, r: r}
-				r.addFeature(f)
+				r.addRaw(msg, Location{File: path, Line: lines.line(start), Index: i}, layer, "")
 			}
 			if _, err := dec.Token(); err != nil {
 				syntax(err, -1)
@@ -166,24 +176,42 @@ func (l lineIndex) line(off int64) int {
 	return sort.Search(len(l), func(i int) bool { return l[i] > off })
 }
 
+// addRaw checks one feature's JSON strictly (strictjson: no member twice, known members only)
+// and adds it to the layer, or records why not. code, if not "", is the feature's code when
+// its properties do not say it.
+func (r *reader) addRaw(msg []byte, loc Location, layer, code string) *feature {
+	f := &feature{loc: loc, layer: layer, r: r, code: code}
+	if err := strictjson.Decode(msg, &f.raw); err != nil {
+		var e *strictjson.Error
+		if errors.As(err, &e) && e.Path != "" {
+			f.problemAt(e.Path, "%s %s", e.Path, e.Msg)
+		} else {
+			f.problem("the feature %v", err)
+		}
+		return f
+	}
+	r.addFeature(f)
+	return f
+}
+
 // geometry parses the feature's geometry, checks its coordinates and returns it; nil after
 // recording a problem.
 func (f *feature) geometry() orb.Geometry {
 	if len(f.raw.Geometry) == 0 || string(f.raw.Geometry) == "null" {
-		f.problem("geometry is missing")
+		f.problemAt("geometry", "geometry is missing")
 		return nil
 	}
 	g, err := geojson.UnmarshalGeometry(f.raw.Geometry)
 	if err != nil {
-		f.problem("geometry: %v", err)
+		f.problemAt("geometry", "geometry: %v", err)
 		return nil
 	}
 	if g.Coordinates == nil {
-		f.problem("geometry: unsupported type %q", g.Type)
+		f.problemAt("geometry", "geometry: unsupported type %q", g.Type)
 		return nil
 	}
 	if msg := checkCoordinates(g.Coordinates); msg != "" {
-		f.problem("geometry: %s", msg)
+		f.problemAt("geometry", "geometry: %s", msg)
 		return nil
 	}
 	return g.Coordinates
@@ -199,12 +227,12 @@ func (f *feature) multiPolygon() orb.MultiPolygon {
 		return orb.MultiPolygon{g}
 	case orb.MultiPolygon:
 		if len(g) == 0 {
-			f.problem("geometry: empty MultiPolygon")
+			f.problemAt("geometry", "geometry: empty MultiPolygon")
 			return nil
 		}
 		return g
 	default:
-		f.problem("geometry is a %s; want Polygon or MultiPolygon", g.GeoJSONType())
+		f.problemAt("geometry", "geometry is a %s; want Polygon or MultiPolygon", g.GeoJSONType())
 		return nil
 	}
 }
@@ -217,7 +245,7 @@ func (f *feature) point() (orb.Point, bool) {
 	}
 	p, ok := g.(orb.Point)
 	if !ok {
-		f.problem("geometry is a %s; want Point", g.GeoJSONType())
+		f.problemAt("geometry", "geometry is a %s; want Point", g.GeoJSONType())
 	}
 	return p, ok
 }
@@ -275,19 +303,28 @@ func checkCoordinates(g orb.Geometry) string {
 	return ""
 }
 
-// properties decodes the feature's properties into v, naming the property at fault.
+// properties decodes the feature's properties into v strictly (every property known, none
+// twice, each of its type), naming the property at fault.
 func (f *feature) properties(v any) bool {
 	if len(f.raw.Properties) == 0 || string(f.raw.Properties) == "null" {
-		f.problem("properties are missing")
+		f.problemAt("properties", "properties are missing")
 		return false
 	}
-	if err := json.Unmarshal(f.raw.Properties, v); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			f.problem("property %q is a JSON %s; want %s", te.Field, te.Value, te.Type)
-		} else {
-			f.problem("properties: %v", err)
+	if err := strictjson.Decode(f.raw.Properties, v); err != nil {
+		var e *strictjson.Error
+		if !errors.As(err, &e) || e.Path == "" {
+			f.problemAt("properties", "properties %v", err)
+			return false
 		}
+		name, _, _ := strings.Cut(e.Path, ".")
+		reason := fmt.Sprintf("property %q %s", name, e.Msg)
+		switch {
+		case strings.HasPrefix(e.Msg, "unknown field"):
+			reason = fmt.Sprintf("unknown property %q", name)
+		case strings.Contains(e.Msg, "appears twice"):
+			reason = fmt.Sprintf("property %q appears twice", name)
+		}
+		f.problemAt("properties."+name, "%s", reason)
 		return false
 	}
 	return true

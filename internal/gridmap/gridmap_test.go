@@ -91,3 +91,29 @@ func TestReportValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestParseWhen(t *testing.T) {
+	tests := []struct {
+		in, start, end string
+		bad            bool
+	}{
+		{in: "2026-11-20", start: "2026-11-19T16:00:00Z", end: "2026-11-20T16:00:00Z"},
+		{in: "2026-11-20T09:30:00+08:00", start: "2026-11-20T01:30:00Z", end: "2026-11-20T01:30:00Z"},
+		{in: "2026-11-20T01:30:00Z", start: "2026-11-20T01:30:00Z", end: "2026-11-20T01:30:00Z"},
+		{in: "20261120", bad: true},
+		{in: "2026-13-01", bad: true},
+		{in: "", bad: true},
+	}
+	for _, tt := range tests {
+		start, end, err := gridmap.ParseWhen(tt.in)
+		if tt.bad {
+			if err == nil {
+				t.Errorf("ParseWhen(%q) accepted it", tt.in)
+			}
+			continue
+		}
+		if err != nil || start.UTC().Format(time.RFC3339) != tt.start || end.UTC().Format(time.RFC3339) != tt.end {
+			t.Errorf("ParseWhen(%q) = %v, %v, %v; want %s, %s", tt.in, start.UTC(), end.UTC(), err, tt.start, tt.end)
+		}
+	}
+}

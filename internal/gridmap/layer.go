@@ -25,6 +25,9 @@ type Field struct {
 	Title       string `json:"title"`
 	Description string `json:"description,omitempty"`
 	Filter      bool   `json:"-"` // may be used as an equality filter
+	// FreeText marks text people write (opening hours, notes), which may carry a phone
+	// number: published only through MaskPersonal.
+	FreeText bool `json:"-"`
 }
 
 // LayerInfo describes a public layer.
@@ -56,7 +59,7 @@ var placeFields = []Field{
 	{Name: "name", Type: "string", Title: "name", Filter: true},
 	{Name: "kind", Type: "string", Title: "kind", Filter: true},
 	{Name: "grid", Type: "string", Title: "grid code", Filter: true},
-	{Name: "opening_hours", Type: "string", Title: "opening hours"},
+	{Name: "opening_hours", Type: "string", Title: "opening hours", FreeText: true},
 }
 
 // Layers is the catalogue of public layers, in drawing order from the bottom.

@@ -7,17 +7,50 @@ import (
 	"time"
 )
 
-// Limits on the free-text fields of a report, in characters.
+// Limits on the free-text fields of a report: characters, and bytes for the client id.
 const (
 	MaxDescription = 2000
 	MaxReporter    = 200
-	MaxClientKey   = 200
+	MaxClientID    = 200
 )
+
+// Where a report's client id comes from. An incident is stored under its client id with the
+// source's prefix, so that one string used as an Idempotency-Key and as a batch item's client
+// id names two reports, and a retry through the same door finds the first.
+const (
+	KeyIdempotency = "idem:"  // the Idempotency-Key header of a single report
+	KeyBatch       = "batch:" // the client_id of a batch item
+	KeyDataset     = ""       // the client_id of a dataset's incident, stored as it is
+	keyMade        = "auto-"  // made up by the intake for a report without one
+)
+
+// StoredKey is the key an incident reported with this client id through this door is stored
+// under; "" when the client gave no id.
+func StoredKey(source, clientID string) string {
+	if clientID == "" {
+		return ""
+	}
+	return source + clientID
+}
+
+// MadeKey is the key under which a report without a client id is stored: random, so that it
+// never meets another.
+func MadeKey(random string) string { return keyMade + random }
+
+// ClientIDOf returns the client id a stored key shows to callers: the id a batch item or a
+// dataset gave. Idempotency-Keys (retry tokens, not names) and made-up keys show as "".
+func ClientIDOf(key string) string {
+	if strings.HasPrefix(key, keyMade) || strings.HasPrefix(key, KeyIdempotency) {
+		return ""
+	}
+	return strings.TrimPrefix(key, KeyBatch)
+}
 
 // Report is an incident as a client sends it, before it is located and stored: the shape shared
 // by the HTTP intake, batch intake and dataset import, so all three validate and assign alike.
 type Report struct {
-	ClientKey   string // Idempotency-Key or batch client id; "" when the client gave none
+	ClientID    string // what the client gave to make retries safe; "" when none
+	KeySource   string // where ClientID came from: KeyIdempotency, KeyBatch or KeyDataset
 	Lon, Lat    float64
 	CRS         string // "" means wgs84
 	Category    string
@@ -27,6 +60,29 @@ type Report struct {
 	ReportedAt  time.Time // zero means now
 	Status      string    // imports only: the status the incident already has; "" for new reports
 	ResolvedAt  time.Time // imports only: when a resolved or closed incident was resolved
+}
+
+// KeyField names the input a report's client id came from, for errors about it.
+func (r *Report) KeyField() string {
+	if r.KeySource == KeyIdempotency {
+		return "Idempotency-Key"
+	}
+	return "client_id"
+}
+
+// StoredKey is the key the report is stored under ("" without a client id).
+func (r *Report) StoredKey() string { return StoredKey(r.KeySource, r.ClientID) }
+
+// checkClientID: a client id is at most MaxClientID bytes of one-line UTF-8 text.
+func (r *Report) checkClientID() *FieldError {
+	field := r.KeyField()
+	if msg := CheckText(r.ClientID, MaxClientID, true); msg != "" {
+		return &FieldError{Field: field, Message: field + " " + msg}
+	}
+	if len(r.ClientID) > MaxClientID {
+		return &FieldError{Field: field, Message: fmt.Sprintf("%s has %d bytes, at most %d allowed", field, len(r.ClientID), MaxClientID)}
+	}
+	return nil
 }
 
 // MaxReportAhead is how far in the future of the clock a report's own time may lie (a device
@@ -59,14 +115,16 @@ func (r *Report) Validate() []FieldError {
 	} else if _, ok := Lookup(Channels, r.Channel); !ok {
 		bad("channel", "unknown channel %q: see GET /api/v1/categories", r.Channel)
 	}
-	if n := len([]rune(r.Description)); n > MaxDescription {
-		bad("description", "description has %d characters, at most %d allowed", n, MaxDescription)
+	for _, e := range []*FieldError{
+		textError("description", r.Description, MaxDescription, false),
+		textError("reporter", r.Reporter, MaxReporter, true),
+	} {
+		if e != nil {
+			errs = append(errs, *e)
+		}
 	}
-	if n := len([]rune(r.Reporter)); n > MaxReporter {
-		bad("reporter", "reporter has %d characters, at most %d allowed", n, MaxReporter)
-	}
-	if len(r.ClientKey) > MaxClientKey || strings.ContainsAny(r.ClientKey, "\x00\n\r") {
-		bad("client_id", "client id must be at most %d bytes without control characters", MaxClientKey)
+	if e := r.checkClientID(); e != nil {
+		errs = append(errs, *e)
 	}
 	if !r.ReportedAt.IsZero() && r.ReportedAt.Year() < 2000 {
 		bad("reported_at", "reported_at %s is not a plausible time", r.ReportedAt.Format(time.RFC3339))

@@ -2,9 +2,6 @@ package gridmap
 
 import "time"
 
-// China Standard Time has no daylight saving, so a fixed zone is exact and needs no tzdata.
-var chinaTime = time.FixedZone("CST", 8*3600)
-
 // Working hours are Monday to Friday, 08:30-12:00 and 14:00-17:30 China Standard Time: seven
 // hours a day. Public holidays and make-up working days are not modelled.
 var workSpans = [2][2]time.Duration{
@@ -15,8 +12,8 @@ var workSpans = [2][2]time.Duration{
 // DueAt returns the moment at which limitHours working hours have passed since start.
 func DueAt(start time.Time, limitHours int) time.Time {
 	left := time.Duration(limitHours) * time.Hour
-	t := start.In(chinaTime)
-	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, chinaTime)
+	t := start.In(ChinaTime)
+	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, ChinaTime)
 	for {
 		if wd := day.Weekday(); wd != time.Saturday && wd != time.Sunday {
 			for _, span := range workSpans {

@@ -52,7 +52,7 @@ func Prepare(loc Locator, rep gridmap.Report, now time.Time) (gridmap.Incident, 
 	}
 	cat, _ := gridmap.CategoryByCode(rep.Category)
 	in := gridmap.Incident{
-		ClientKey:   rep.ClientKey,
+		ClientKey:   rep.StoredKey(),
 		Point:       orb.Point{lon, lat},
 		Reported:    orb.Point{rep.Lon, rep.Lat},
 		CRS:         system,
@@ -76,7 +76,7 @@ func Prepare(loc Locator, rep gridmap.Report, now time.Time) (gridmap.Incident, 
 		in.Status = gridmap.StatusAssigned
 	}
 	if in.ClientKey == "" {
-		in.ClientKey = "auto-" + randomHex(12)
+		in.ClientKey = gridmap.MadeKey(randomHex(12))
 	}
 	return in, digest(rep, system), nil
 }
@@ -220,8 +220,9 @@ func (s *Service) Batch(ctx context.Context, reps []gridmap.Report) ([]ItemResul
 	firstOf := make(map[string]int, len(reps))
 	for i, rep := range reps {
 		r := &results[i]
-		r.Index, r.ClientID = i, rep.ClientKey
-		if rep.ClientKey == "" {
+		r.Index, r.ClientID = i, rep.ClientID
+		key := rep.StoredKey()
+		if key == "" {
 			r.Outcome = OutcomeRejected
 			r.Errors = []gridmap.FieldError{{Field: "client_id", Message: "client_id is required in a batch, so that a retried batch stores nothing twice"}}
 			continue
@@ -236,12 +237,12 @@ func (s *Service) Batch(ctx context.Context, reps []gridmap.Report) ([]ItemResul
 			r.Outcome, r.Errors = OutcomeRejected, errs
 			continue
 		}
-		if j, dup := firstOf[rep.ClientKey]; dup {
+		if j, dup := firstOf[key]; dup {
 			r.Outcome = OutcomeExisting
 			r.Errors = []gridmap.FieldError{{Field: "client_id", Message: "repeats item " + itoa(int64(j)) + " of this batch"}}
 			continue
 		}
-		firstOf[rep.ClientKey] = i
+		firstOf[key] = i
 		r.Status, r.Assignment = in.Status, in.Assignment
 		ins = append(ins, in)
 		hashes = append(hashes, hash)
@@ -271,7 +272,7 @@ func (s *Service) Batch(ctx context.Context, reps []gridmap.Report) ([]ItemResul
 		// Point duplicates within the batch at the id their first occurrence got.
 		for i := range results {
 			if results[i].Outcome == OutcomeExisting && results[i].ID == 0 {
-				results[i].ID = results[firstOf[results[i].ClientID]].ID
+				results[i].ID = results[firstOf[reps[i].StoredKey()]].ID
 			}
 		}
 	}

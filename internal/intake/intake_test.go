@@ -96,7 +96,7 @@ func TestCommitterSharesStatements(t *testing.T) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			in, created, err := svc.Report(ctx, gridmap.Report{ClientKey: fmt.Sprintf("c-%d", i%150), Lon: 119.375, Lat: 25.73,
+			in, created, err := svc.Report(ctx, gridmap.Report{ClientID: fmt.Sprintf("c-%d", i%150), KeySource: gridmap.KeyIdempotency, Lon: 119.375, Lat: 25.73,
 				Category: "noise", Channel: "walk_in", Description: fmt.Sprint(i % 150)})
 			if err != nil {
 				t.Error(err)

@@ -155,13 +155,16 @@ func (db *DB) Features(ctx context.Context, q gridmap.FeatureQuery) ([]gridmap.F
 	if err != nil {
 		return nil, 0, translate(err, "list "+q.Layer)
 	}
-	fs, err := collect(rows, "list "+q.Layer, func(r pgx.CollectableRow) (gridmap.Feature, error) { return scanFeature(r, len(info.Fields)) })
+	fs, err := collect(rows, "list "+q.Layer, func(r pgx.CollectableRow) (gridmap.Feature, error) { return scanFeature(r, info) })
 	return fs, matched, err
 }
 
-func scanFeature(r pgx.Row, nFields int) (gridmap.Feature, error) {
+// scanFeature reads one public feature; free text in it is masked (gridmap.MaskPersonal),
+// because features are served to everyone.
+func scanFeature(r pgx.Row, info gridmap.LayerInfo) (gridmap.Feature, error) {
 	var f gridmap.Feature
 	var g []byte
+	nFields := len(info.Fields)
 	f.Properties = make([]any, nFields)
 	dest := make([]any, 0, nFields+2)
 	dest = append(dest, &f.ID, &g)
@@ -170,6 +173,11 @@ func scanFeature(r pgx.Row, nFields int) (gridmap.Feature, error) {
 	}
 	if err := r.Scan(dest...); err != nil {
 		return f, err
+	}
+	for i, fd := range info.Fields {
+		if s, ok := f.Properties[i].(string); ok && fd.FreeText {
+			f.Properties[i] = gridmap.MaskPersonal(s)
+		}
 	}
 	var err error
 	f.Geometry, err = decodeEWKB(g)
@@ -184,7 +192,7 @@ func (db *DB) Feature(ctx context.Context, layer, id string) (gridmap.Feature, e
 		return gridmap.Feature{}, gridmap.NotFound("no layer %q", layer)
 	}
 	sql, args := withNow(selectFeatures(info, ls)+" WHERE "+ls.id+" = $1", []any{id}, db.now())
-	f, err := scanFeature(db.Pool.QueryRow(ctx, sql, args...), len(info.Fields))
+	f, err := scanFeature(db.Pool.QueryRow(ctx, sql, args...), info)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return f, gridmap.NotFound("%s has no feature %q", layer, id)
 	}

@@ -3,7 +3,6 @@ package postgis
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/gridmap/gridmap/internal/dataset"
 	"github.com/gridmap/gridmap/internal/gridmap"
@@ -23,9 +22,9 @@ func (e GridEditor) SaveGrid(ctx context.Context, g gridmap.Grid) (int, error) {
 	stats, err := e.DB.Import(ctx, dataset.FromGrids("request body", "an edit of grid "+g.Code+" through the API", []gridmap.Grid{g}), e.Plan, nil)
 	var ps dataset.Problems
 	if errors.As(err, &ps) {
-		ge := &gridmap.Error{Code: gridmap.EInvalid, Field: "geometry"}
+		ge := &gridmap.Error{Code: gridmap.EInvalid}
 		for _, p := range ps {
-			ge.Details = append(ge.Details, gridmap.FieldError{Field: fieldOf(p.Reason), Message: p.Reason})
+			ge.Details = append(ge.Details, gridmap.FieldError{Field: p.Field, Message: p.Reason})
 		}
 		ge.Field, ge.Message = ge.Details[0].Field, ge.Details[0].Message
 		return 0, ge
@@ -34,12 +33,4 @@ func (e GridEditor) SaveGrid(ctx context.Context, g gridmap.Grid) (int, error) {
 		return 0, err
 	}
 	return stats.Updated["incidents"], nil
-}
-
-// fieldOf names the part of a grid a problem is about.
-func fieldOf(reason string) string {
-	if strings.Contains(reason, "unknown parent") {
-		return "code"
-	}
-	return "geometry"
 }

@@ -11,9 +11,10 @@ import (
 // importCheck is one PostGIS query over the staged dataset that returns a row (layer, code,
 // reason) for every feature it finds wrong. $1 is the area tolerance where a check needs one.
 type importCheck struct {
-	name string
-	sql  string
-	tol  float64
+	name  string
+	field string // the part of each feature it finds wrong: "geometry" or "properties.code"
+	sql   string
+	tol   float64
 }
 
 // The stored rows that a staged feature with the same code replaces are left out of the
@@ -25,44 +26,44 @@ const (
 )
 
 var importChecks = []importCheck{
-	{name: "valid streets", sql: `SELECT 'streets', code, 'invalid geometry: ' || ST_IsValidReason(geom) FROM stage_streets WHERE NOT valid`},
-	{name: "valid communities", sql: `SELECT 'communities', code, 'invalid geometry: ' || ST_IsValidReason(geom) FROM stage_communities WHERE NOT valid`},
-	{name: "valid grids", sql: `SELECT 'grids', code, 'invalid geometry: ' || ST_IsValidReason(geom) FROM stage_grids WHERE NOT valid`},
+	{name: "valid streets", field: "geometry", sql: `SELECT 'streets', code, 'invalid geometry: ' || ST_IsValidReason(geom) FROM stage_streets WHERE NOT valid`},
+	{name: "valid communities", field: "geometry", sql: `SELECT 'communities', code, 'invalid geometry: ' || ST_IsValidReason(geom) FROM stage_communities WHERE NOT valid`},
+	{name: "valid grids", field: "geometry", sql: `SELECT 'grids', code, 'invalid geometry: ' || ST_IsValidReason(geom) FROM stage_grids WHERE NOT valid`},
 
-	{name: "community parents", sql: `
+	{name: "community parents", field: "properties.code", sql: `
 SELECT 'communities', c.code, 'unknown parent: street ' || left(c.code, 9) || ' is neither in the dataset nor stored'
 FROM stage_communities c
 WHERE left(c.code, 9) NOT IN (SELECT code FROM stage_streets UNION ALL SELECT code FROM streets)`},
-	{name: "grid parents", sql: `
+	{name: "grid parents", field: "properties.code", sql: `
 SELECT 'grids', g.code, 'unknown parent: community ' || left(g.code, 12) || ' is neither in the dataset nor stored'
 FROM stage_grids g
 WHERE left(g.code, 12) NOT IN (SELECT code FROM stage_communities UNION ALL SELECT code FROM communities)`},
-	{name: "place parents", sql: `
+	{name: "place parents", field: "properties.code", sql: `
 SELECT p.layer, p.code, 'unknown parent: grid ' || p.grid_code || ' is neither in the dataset nor stored'
 FROM stage_places p
 WHERE p.grid_code NOT IN (SELECT code FROM stage_grids UNION ALL SELECT code FROM grids)`},
-	{name: "staff parents", sql: `
+	{name: "staff parents", field: "properties.grid", sql: `
 SELECT 'staff', s.id, 'unknown parent: grid ' || s.grid_code || ' is neither in the dataset nor stored'
 FROM stage_staff s
 WHERE s.grid_code NOT IN (SELECT code FROM stage_grids UNION ALL SELECT code FROM grids)`},
 
-	{name: "communities inside streets", tol: OutsideToleranceM2, sql: `
+	{name: "communities inside streets", field: "geometry", tol: OutsideToleranceM2, sql: `
 SELECT 'communities', c.code, format('lies outside its street %s: %s m² of it is beyond the street boundary', s.code, round(x.area::numeric, 1))
 FROM stage_communities c
 JOIN ` + mergedStreets + ` s ON s.code = left(c.code, 9)
 CROSS JOIN LATERAL (SELECT ST_Area(ST_Difference(c.geom, s.geom)::geography) AS area) x
 WHERE c.valid AND NOT ST_CoveredBy(c.geom, s.geom) AND x.area > $1`},
-	{name: "grids inside communities", tol: OutsideToleranceM2, sql: `
+	{name: "grids inside communities", field: "geometry", tol: OutsideToleranceM2, sql: `
 SELECT 'grids', g.code, format('lies outside its community %s: %s m² of it is beyond the community boundary', c.code, round(x.area::numeric, 1))
 FROM stage_grids g
 JOIN ` + mergedCommunities + ` c ON c.code = left(g.code, 12)
 CROSS JOIN LATERAL (SELECT ST_Area(ST_Difference(g.geom, c.geom)::geography) AS area) x
 WHERE g.valid AND NOT ST_CoveredBy(g.geom, c.geom) AND x.area > $1`},
 
-	{name: "grid overlaps", tol: OverlapToleranceM2, sql: overlapSQL("grids", "stage_grids")},
-	{name: "community overlaps", tol: OverlapToleranceM2, sql: overlapSQL("communities", "stage_communities")},
+	{name: "grid overlaps", field: "geometry", tol: OverlapToleranceM2, sql: overlapSQL("grids", "stage_grids")},
+	{name: "community overlaps", field: "geometry", tol: OverlapToleranceM2, sql: overlapSQL("communities", "stage_communities")},
 
-	{name: "places inside grids", sql: `
+	{name: "places inside grids", field: "geometry", sql: `
 SELECT p.layer, p.code, format('point lies outside its grid %s, %s m from it', g.code, round(ST_Distance(p.geom::geography, g.geom::geography)::numeric, 1))
 FROM stage_places p
 JOIN ` + mergedGrids + ` g ON g.code = p.grid_code
@@ -96,7 +97,7 @@ func runCheck(ctx context.Context, tx pgx.Tx, d *dataset.Dataset, c importCheck)
 	var ps dataset.Problems
 	var layer, code, reason string
 	_, err = pgx.ForEachRow(rows, []any{&layer, &code, &reason}, func() error {
-		ps = append(ps, d.ProblemAt(layer, code, reason))
+		ps = append(ps, d.ProblemAt(layer, code, c.field, reason))
 		return nil
 	})
 	return ps, translate(err, "import: check "+c.name)

@@ -44,7 +44,7 @@ func (p containsPlanner) Assign(lon, lat float64) gridmap.Assignment {
 
 func (p containsPlanner) Prepare(r gridmap.Report) (gridmap.Incident, error) {
 	return gridmap.Incident{
-		ClientKey: r.ClientKey, Point: orb.Point{r.Lon, r.Lat}, Reported: orb.Point{r.Lon, r.Lat}, CRS: r.CRS,
+		ClientKey: r.StoredKey(), Point: orb.Point{r.Lon, r.Lat}, Reported: orb.Point{r.Lon, r.Lat}, CRS: r.CRS,
 		Category: r.Category, Channel: r.Channel, Description: r.Description, Reporter: r.Reporter,
 		Status: r.Status, ReportedAt: r.ReportedAt, DueAt: r.ReportedAt, Assignment: p.Assign(r.Lon, r.Lat),
 	}, nil

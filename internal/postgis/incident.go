@@ -157,7 +157,7 @@ func importIncidents(ctx context.Context, tx pgx.Tx, d *dataset.Dataset, planner
 		for _, rep := range d.Incidents[start:end] {
 			in, err := planner.Prepare(rep)
 			if err != nil {
-				return dataset.Problems{d.ProblemAt(dataset.Incidents, rep.ClientKey, err.Error())}
+				return dataset.Problems{d.ProblemAt(dataset.Incidents, rep.ClientID, "", err.Error())}
 			}
 			batch = append(batch, in)
 		}

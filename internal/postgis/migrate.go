@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -14,8 +15,8 @@ import (
 
 // provider returns a goose provider over the embedded migrations. A Postgres session lock makes
 // several instances starting at once apply each migration exactly once.
-func (db *DB) provider() (*goose.Provider, *sql.DB, error) {
-	sqlDB := stdlib.OpenDBFromPool(db.Pool)
+func (db *DB) provider(pool *pgxpool.Pool) (*goose.Provider, *sql.DB, error) {
+	sqlDB := stdlib.OpenDBFromPool(pool)
 	locker, err := lock.NewPostgresSessionLocker()
 	if err != nil {
 		sqlDB.Close()
@@ -31,7 +32,7 @@ func (db *DB) provider() (*goose.Provider, *sql.DB, error) {
 
 // Migrate applies every pending migration and reports each one it applied to the log.
 func (db *DB) Migrate(ctx context.Context) error {
-	p, sqlDB, err := db.provider()
+	p, sqlDB, err := db.provider(db.Pool)
 	if err != nil {
 		return err
 	}
@@ -47,9 +48,10 @@ func (db *DB) Migrate(ctx context.Context) error {
 }
 
 // MigrationState reports the schema version in the database and the newest one this binary
-// knows; they are equal when the schema is current.
+// knows; they are equal when the schema is current. It reads on the health connection, so a
+// busy server still answers.
 func (db *DB) MigrationState(ctx context.Context) (current, latest int64, err error) {
-	p, sqlDB, err := db.provider()
+	p, sqlDB, err := db.provider(db.health)
 	if err != nil {
 		return 0, 0, err
 	}

@@ -52,17 +52,11 @@ func (s *Server) coverage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q := gridmap.CoverageQuery{Street: df.Street, Community: df.Community, WalkM: 500}
-	if v := c.Query("walk_m"); v != "" {
-		q.WalkM, err = strconv.ParseFloat(v, 64)
-		if err != nil || q.WalkM < 50 || q.WalkM > 5000 {
-			return gridmap.Invalid("walk_m", "walk_m must be a distance in metres from 50 to 5000")
-		}
-	}
-	if q.Since, err = parseTimeParam("since", c.Query("since")); err != nil {
+	q := gridmap.CoverageQuery{Street: df.Street, Community: df.Community}
+	if q.WalkM, err = numberParam(c, "walk_m", 500, 50, 5000); err != nil {
 		return err
 	}
-	if q.Until, err = parseTimeParam("until", c.Query("until")); err != nil {
+	if q.Since, q.Until, err = window(c); err != nil {
 		return err
 	}
 	rows, err := s.deps.Analytics.Coverage(c.UserContext(), q)
@@ -129,21 +123,21 @@ func (s *Server) hotspots(c *fiber.Ctx) error {
 	if f.Category, err = enumList(c, "category", categoryNames()); err != nil {
 		return err
 	}
-	if f.Since, err = parseTimeParam("since", c.Query("since")); err != nil {
+	if f.Since, f.Until, err = window(c); err != nil {
 		return err
 	}
-	if f.Until, err = parseTimeParam("until", c.Query("until")); err != nil {
-		return err
+	if f.Until.IsZero() {
+		f.Until = s.now()
 	}
 	if f.Since.IsZero() {
-		f.Since = s.now().AddDate(0, 0, -30)
+		f.Since = f.Until.AddDate(0, 0, -30)
 	}
-	limit := 20
-	if v := c.Query("limit"); v != "" {
-		limit, err = strconv.Atoi(v)
-		if err != nil || limit < 1 || limit > 10000 {
-			return gridmap.Invalid("limit", "limit must be a whole number from 1 to 10000")
-		}
+	if !f.Until.After(f.Since) {
+		return gridmap.Invalid("since", "since (%s) must be before until (%s)", f.Since.Format(time.RFC3339), f.Until.Format(time.RFC3339))
+	}
+	limit, err := intParam(c, "limit", 20, 1, 10000)
+	if err != nil {
+		return err
 	}
 	hot, err := s.deps.Analytics.Hotspots(c.UserContext(), f, limit)
 	if err != nil {

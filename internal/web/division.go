@@ -119,7 +119,7 @@ func (s *Server) listPlaces(layer gridmap.PlaceLayer) fiber.Handler {
 			fs = append(fs, feature(p.Code, p.Point, geojson.Properties{
 				"code": p.Code, "name": p.Name, "kind": p.Kind, "kind_zh": k.ZH, "kind_en": k.EN,
 				"grid": p.GridCode, "community": gridmap.CommunityOf(p.GridCode), "street": gridmap.StreetOf(p.GridCode),
-				"opening_hours": p.OpeningHours,
+				"opening_hours": gridmap.MaskPersonal(p.OpeningHours), // a contact may be written there
 			}))
 		}
 		return sendFeatures(c, fs)

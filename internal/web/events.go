@@ -187,7 +187,6 @@ func (s *Server) events(c *fiber.Ctx) error {
 				}
 				// Displays get no free text: a resident's description may name people.
 				j := toIncidentJSON(in, now, false)
-				j.Description = ""
 				b, _ := json.Marshal(j)
 				fmt.Fprintf(w, "id: %d\nevent: incident\ndata: %s\n\n", in.ID, b)
 				sent = in.ID

@@ -3,9 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +12,7 @@ import (
 
 	"github.com/gridmap/gridmap/internal/gridmap"
 	"github.com/gridmap/gridmap/internal/intake"
+	"github.com/gridmap/gridmap/internal/strictjson"
 )
 
 // reportIn is the JSON body of one report. Pointers tell a missing value from a zero one.
@@ -29,21 +28,17 @@ type reportIn struct {
 	ReportedAt  string   `json:"reported_at"`
 }
 
-// decodeReport parses one report, returning every problem with its field named.
-func decodeReport(raw []byte) (gridmap.Report, []gridmap.FieldError) {
+// decodeReport parses one report that came through source (gridmap.KeyIdempotency for a
+// single report, gridmap.KeyBatch for a batch item), returning every problem with its field.
+func decodeReport(raw []byte, source string) (gridmap.Report, []gridmap.FieldError) {
 	var in reportIn
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		return gridmap.Report{}, []gridmap.FieldError{jsonFieldError(err)}
-	}
-	if dec.More() {
-		return gridmap.Report{}, []gridmap.FieldError{{Field: "", Message: "malformed JSON: more than one value"}}
+	if err := strictjson.Decode(raw, &in); err != nil {
+		return gridmap.Report{}, []gridmap.FieldError{jsonError(err)}
 	}
 	var errs []gridmap.FieldError
-	rep := gridmap.Report{CRS: in.CRS, Category: in.Category, Channel: in.Channel, Description: in.Description, Reporter: in.Reporter}
+	rep := gridmap.Report{KeySource: source, CRS: in.CRS, Category: in.Category, Channel: in.Channel, Description: in.Description, Reporter: in.Reporter}
 	if in.ClientID != nil {
-		rep.ClientKey = *in.ClientID
+		rep.ClientID = *in.ClientID
 	}
 	if in.Lon == nil {
 		errs = append(errs, gridmap.FieldError{Field: "lon", Message: "lon is required"})
@@ -74,58 +69,6 @@ func decodeReport(raw []byte) (gridmap.Report, []gridmap.FieldError) {
 	return rep, nil
 }
 
-// jsonFieldError names what is wrong in a JSON decoding error.
-func jsonFieldError(err error) gridmap.FieldError {
-	var te *json.UnmarshalTypeError
-	var se *json.SyntaxError
-	switch {
-	case errors.As(err, &te):
-		return gridmap.FieldError{Field: te.Field, Message: fmt.Sprintf("%s must be a %s, not a JSON %s", te.Field, jsonKind(te.Type.String()), te.Value)}
-	case errors.As(err, &se):
-		return gridmap.FieldError{Message: fmt.Sprintf("malformed JSON at byte %d: %v", se.Offset, se)}
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return gridmap.FieldError{Field: f, Message: fmt.Sprintf("unknown field %q", f)}
-	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
-		return gridmap.FieldError{Message: "malformed JSON: unexpected end of input"}
-	}
-	return gridmap.FieldError{Message: "malformed JSON: " + err.Error()}
-}
-
-func jsonKind(goType string) string {
-	switch {
-	case strings.Contains(goType, "float"), strings.Contains(goType, "int"):
-		return "number"
-	case strings.Contains(goType, "string"):
-		return "string"
-	}
-	return goType
-}
-
-func fieldsError(errs []gridmap.FieldError) error {
-	e := gridmap.Invalid(errs[0].Field, "%s", errs[0].Message)
-	if len(errs) > 1 {
-		e.Message = fmt.Sprintf("%s (and %d more problems)", errs[0].Message, len(errs)-1)
-	}
-	e.Details = errs
-	return e
-}
-
-// requireJSON rejects bodies that are not JSON (by Content-Type) before parsing.
-func requireJSON(c *fiber.Ctx, also ...string) error {
-	ct := strings.ToLower(strings.TrimSpace(strings.SplitN(c.Get(fiber.HeaderContentType), ";", 2)[0]))
-	if ct == "" || ct == "application/json" {
-		return nil
-	}
-	for _, a := range also {
-		if ct == a {
-			return nil
-		}
-	}
-	return &gridmap.Error{Code: gridmap.EInvalid, Field: "Content-Type", Message: fmt.Sprintf("Content-Type %q is not accepted; send application/json", ct)}
-}
-
-// now is the server clock's time: every figure, window and overdue flag is computed at it.
 func (s *Server) now() time.Time { return s.opts.Clock.Now() }
 
 // createIncident: POST /api/v1/incidents. 201 with the stored incident only after its
@@ -138,19 +81,14 @@ func (s *Server) createIncident(c *fiber.Ctx) error {
 	if err := requireJSON(c); err != nil {
 		return err
 	}
-	rep, errs := decodeReport(c.Body())
+	rep, errs := decodeReport(c.Body(), gridmap.KeyIdempotency)
 	if len(errs) > 0 {
 		return fieldsError(errs)
 	}
-	if rep.ClientKey != "" {
+	if rep.ClientID != "" {
 		return gridmap.Invalid("client_id", "client_id belongs to batch items; send a single report's retry key in the Idempotency-Key header")
 	}
-	if key := c.Get("Idempotency-Key"); key != "" {
-		if len(key) > gridmap.MaxClientKey {
-			return gridmap.Invalid("Idempotency-Key", "Idempotency-Key is longer than %d bytes", gridmap.MaxClientKey)
-		}
-		rep.ClientKey = "idem:" + key
-	}
+	rep.ClientID = c.Get("Idempotency-Key")
 	in, created, err := s.deps.Intake.Report(c.UserContext(), rep)
 	if err != nil {
 		return err
@@ -180,10 +118,7 @@ func (s *Server) createBatch(c *fiber.Ctx) error {
 	reps := make([]gridmap.Report, len(items))
 	pre := make([][]gridmap.FieldError, len(items))
 	for i, raw := range items {
-		reps[i], pre[i] = decodeReport(raw)
-		if reps[i].ClientKey != "" {
-			reps[i].ClientKey = "batch:" + reps[i].ClientKey
-		}
+		reps[i], pre[i] = decodeReport(raw, gridmap.KeyBatch)
 	}
 	// Items that did not even decode are rejected here; the rest go to intake.
 	valid := make([]gridmap.Report, 0, len(items))
@@ -202,12 +137,11 @@ func (s *Server) createBatch(c *fiber.Ctx) error {
 	counts := map[string]int{intake.OutcomeCreated: 0, intake.OutcomeExisting: 0, intake.OutcomeRejected: 0}
 	for i := range items {
 		if len(pre[i]) > 0 {
-			out[i] = itemResultJSON{Index: i, ClientID: strings.TrimPrefix(reps[i].ClientKey, "batch:"), Outcome: intake.OutcomeRejected, Errors: pre[i]}
+			out[i] = itemResultJSON{Index: i, ClientID: reps[i].ClientID, Outcome: intake.OutcomeRejected, Errors: pre[i]}
 		}
 	}
 	for k, r := range res {
 		r.Index = at[k]
-		r.ClientID = strings.TrimPrefix(r.ClientID, "batch:")
 		out[at[k]] = toItemResultJSON(r)
 	}
 	for _, r := range out {
@@ -227,8 +161,13 @@ func splitBatch(body []byte, max int) ([]json.RawMessage, error) {
 	}
 	var items []json.RawMessage
 	if trimmed[0] == '[' {
+		// Only the array's syntax is checked here; each item is decoded, strictly, on its own,
+		// so that a bad item is rejected alone.
 		if err := json.Unmarshal(trimmed, &items); err != nil {
-			fe := jsonFieldError(err)
+			if cerr := strictjson.Check(trimmed); cerr != nil {
+				err = cerr
+			}
+			fe := jsonError(err)
 			return nil, gridmap.Invalid("body", "%s", fe.Message)
 		}
 	} else {
@@ -294,10 +233,8 @@ func (s *Server) transition(c *fiber.Ctx) error {
 		Note  string `json:"note"`
 		Grid  string `json:"grid"`
 	}
-	dec := json.NewDecoder(bytes.NewReader(c.Body()))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil {
-		return fieldsError([]gridmap.FieldError{jsonFieldError(err)})
+	if err := decodeJSON(c.Body(), &body); err != nil {
+		return err
 	}
 	if _, ok := gridmap.Lookup(gridmap.Statuses, body.To); !ok {
 		return gridmap.Invalid("to", "unknown status %q", body.To)
@@ -305,8 +242,11 @@ func (s *Server) transition(c *fiber.Ctx) error {
 	if body.Grid != "" && !gridmap.ValidGridCode(body.Grid) {
 		return gridmap.Invalid("grid", "grid code %q is malformed", body.Grid)
 	}
-	if len([]rune(body.Note)) > gridmap.MaxDescription || len([]rune(body.Actor)) > 100 {
-		return gridmap.Invalid("note", "note or actor too long")
+	if err := textField("actor", body.Actor, gridmap.MaxActor, true); err != nil {
+		return err
+	}
+	if err := textField("note", body.Note, gridmap.MaxNote, false); err != nil {
+		return err
 	}
 	if body.Actor == "" {
 		body.Actor = "api"
@@ -345,10 +285,7 @@ func (s *Server) listIncidents(c *fiber.Ctx) error {
 			return gridmap.Invalid("channel", "unknown channel %q", f.Channel)
 		}
 	}
-	if f.Since, err = parseTimeParam("since", c.Query("since")); err != nil {
-		return err
-	}
-	if f.Until, err = parseTimeParam("until", c.Query("until")); err != nil {
+	if f.Since, f.Until, err = window(c); err != nil {
 		return err
 	}
 	if v := c.Query("overdue"); v != "" {
@@ -365,12 +302,9 @@ func (s *Server) listIncidents(c *fiber.Ctx) error {
 		}
 		f.Unassigned = b
 	}
-	limit := 100
-	if v := c.Query("limit"); v != "" {
-		limit, err = strconv.Atoi(v)
-		if err != nil || limit < 1 || limit > maxPageSize {
-			return gridmap.Invalid("limit", "limit must be a whole number from 1 to %d", maxPageSize)
-		}
+	limit, err := intParam(c, "limit", 100, 1, maxPageSize)
+	if err != nil {
+		return err
 	}
 	var before int64
 	if v := c.Query("cursor"); v != "" {
@@ -400,10 +334,10 @@ func (s *Server) listIncidents(c *fiber.Ctx) error {
 		b.WriteString(strings.Join(kept, "&"))
 		next = b.String()
 	}
-	now := s.now()
+	now, personal := s.now(), s.authorised(c)
 	items := make([]incidentJSON, len(list))
 	for i, in := range list {
-		items[i] = toIncidentJSON(in, now, false)
+		items[i] = toIncidentJSON(in, now, personal)
 	}
 	return c.JSON(fiber.Map{"items": items, "count": len(items), "next": next})
 }
@@ -422,20 +356,6 @@ func enumList(c *fiber.Ctx, param string, allowed []gridmap.Named) ([]string, er
 		out = append(out, p)
 	}
 	return out, nil
-}
-
-// parseTimeParam reads an RFC 3339 time or a date (YYYY-MM-DD, China Standard Time).
-func parseTimeParam(param, v string) (time.Time, error) {
-	if v == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return t, nil
-	}
-	if t, err := time.ParseInLocation("2006-01-02", v, time.FixedZone("CST", 8*3600)); err == nil {
-		return t, nil
-	}
-	return time.Time{}, gridmap.Invalid(param, "%s %q is neither an RFC 3339 time nor a date YYYY-MM-DD", param, v)
 }
 
 // categories: GET /api/v1/categories — what intake accepts.

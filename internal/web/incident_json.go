@@ -1,7 +1,6 @@
 package web
 
 import (
-	"strings"
 	"time"
 
 	"github.com/gridmap/gridmap/internal/gridmap"
@@ -44,7 +43,7 @@ type reportedJSON struct {
 
 type eventJSON struct {
 	At    time.Time `json:"at"`
-	Actor string    `json:"actor"`
+	Actor string    `json:"actor,omitempty"` // only for authorised callers
 	From  string    `json:"from,omitempty"`
 	To    string    `json:"to"`
 	Note  string    `json:"note,omitempty"`
@@ -52,15 +51,15 @@ type eventJSON struct {
 
 type incidentJSON struct {
 	ID          int64          `json:"id"`
-	ClientID    string         `json:"client_id,omitempty"`
+	ClientID    string         `json:"client_id,omitempty"` // only for authorised callers
 	Lon         float64        `json:"lon"`
 	Lat         float64        `json:"lat"`
 	Reported    reportedJSON   `json:"reported"`
 	Category    string         `json:"category"`
 	CategoryZH  string         `json:"category_zh"`
 	Channel     string         `json:"channel"`
-	Description string         `json:"description,omitempty"`
-	Reporter    string         `json:"reporter,omitempty"` // personal data: only for authorised callers
+	Description string         `json:"description,omitempty"` // may name people: only for authorised callers
+	Reporter    string         `json:"reporter,omitempty"`    // personal data: only for authorised callers
 	Status      string         `json:"status"`
 	Assignment  assignmentJSON `json:"assignment"`
 	ReportedAt  time.Time      `json:"reported_at"`
@@ -73,12 +72,15 @@ type incidentJSON struct {
 	History     []eventJSON    `json:"history,omitempty"`
 }
 
+// toIncidentJSON is an incident as the API shows it. withPersonal is whether the caller may see
+// personal data: without it the reporter, the description, who did what with which note, and
+// the client's own id for the report (free text the client chose) are left out.
 func toIncidentJSON(in gridmap.Incident, now time.Time, withPersonal bool) incidentJSON {
 	cat, _ := gridmap.CategoryByCode(in.Category)
 	out := incidentJSON{
 		ID: in.ID, Lon: in.Point[0], Lat: in.Point[1],
 		Reported: reportedJSON{in.Reported[0], in.Reported[1], in.CRS},
-		Category: in.Category, CategoryZH: cat.ZH, Channel: in.Channel, Description: in.Description,
+		Category: in.Category, CategoryZH: cat.ZH, Channel: in.Channel,
 		Status: in.Status, Assignment: toAssignmentJSON(in.Assignment),
 		ReportedAt: in.ReportedAt, CreatedAt: in.CreatedAt, UpdatedAt: in.UpdatedAt, DueAt: in.DueAt,
 		Overdue: in.Overdue(now), Next: gridmap.NextStatuses(in.Status),
@@ -86,16 +88,19 @@ func toIncidentJSON(in gridmap.Incident, now time.Time, withPersonal bool) incid
 	if out.Next == nil {
 		out.Next = []string{}
 	}
-	out.ClientID = clientID(in.ClientKey)
 	if withPersonal {
-		out.Reporter = in.Reporter
+		out.ClientID, out.Reporter, out.Description = gridmap.ClientIDOf(in.ClientKey), in.Reporter, in.Description
 	}
 	if !in.ResolvedAt.IsZero() {
 		t := in.ResolvedAt
 		out.ResolvedAt = &t
 	}
 	for _, e := range in.History {
-		out.History = append(out.History, eventJSON{At: e.At, Actor: e.Actor, From: e.From, To: e.To, Note: e.Note})
+		ev := eventJSON{At: e.At, From: e.From, To: e.To}
+		if withPersonal {
+			ev.Actor, ev.Note = e.Actor, e.Note
+		}
+		out.History = append(out.History, ev)
 	}
 	return out
 }
@@ -117,13 +122,4 @@ func toItemResultJSON(r intake.ItemResult) itemResultJSON {
 		out.Assignment = &a
 	}
 	return out
-}
-
-// clientID shows the client id a batch item or an imported incident came with; keys the
-// server made up, and Idempotency-Key values (retry tokens, not names), are not shown.
-func clientID(key string) string {
-	if strings.HasPrefix(key, "auto-") || strings.HasPrefix(key, "idem:") {
-		return ""
-	}
-	return strings.TrimPrefix(key, "batch:")
 }

@@ -156,13 +156,13 @@ func TestBadIntake(t *testing.T) {
 	}{
 		{"missing lon", `{"lat":25.73,"category":"sanitation","channel":"hotline_12345"}`, 400, "lon"},
 		{"non-numeric lat", `{"lon":119.375,"lat":"north","category":"sanitation","channel":"hotline_12345"}`, 400, "lat"},
-		{"NaN", `{"lon":NaN,"lat":25.73,"category":"sanitation","channel":"hotline_12345"}`, 400, ""},
+		{"NaN", `{"lon":NaN,"lat":25.73,"category":"sanitation","channel":"hotline_12345"}`, 400, "lon"},
 		{"infinite", `{"lon":1e999,"lat":25.73,"category":"sanitation","channel":"hotline_12345"}`, 400, "lon"},
 		{"out of range", `{"lon":119.375,"lat":125.73,"category":"sanitation","channel":"hotline_12345"}`, 400, "lat"},
 		{"unknown crs", `{"lon":119.375,"lat":25.73,"crs":"epsg3857","category":"sanitation","channel":"hotline_12345"}`, 400, "crs"},
 		{"unknown category", `{"lon":119.375,"lat":25.73,"category":"ufo","channel":"hotline_12345"}`, 400, "category"},
 		{"unknown field", `{"lon":119.375,"lat":25.73,"category":"sanitation","channel":"hotline_12345","colour":"red"}`, 400, "colour"},
-		{"malformed JSON", `{"lon":119.375,`, 400, ""},
+		{"malformed JSON", `{"lon":119.375,`, 400, "body"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

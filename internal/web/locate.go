@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"encoding/json"
 	"math"
 	"strconv"
@@ -71,10 +70,8 @@ func (s *Server) locateMany(c *fiber.Ctx) error {
 		CRS    string            `json:"crs"`
 		Points []json.RawMessage `json:"points"`
 	}
-	dec := json.NewDecoder(bytes.NewReader(c.Body()))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil {
-		return fieldsError([]gridmap.FieldError{jsonFieldError(err)})
+	if err := decodeJSON(c.Body(), &body); err != nil {
+		return err
 	}
 	system, err := parseCRS(body.CRS)
 	if err != nil {
@@ -90,7 +87,7 @@ func (s *Server) locateMany(c *fiber.Ctx) error {
 	results := make([]assignmentJSON, len(body.Points))
 	for i, raw := range body.Points {
 		var p []float64
-		field := "points/" + strconv.Itoa(i)
+		field := "points." + strconv.Itoa(i)
 		if err := json.Unmarshal(raw, &p); err != nil || len(p) != 2 {
 			return gridmap.Invalid(field, "point %d must be [lon, lat] with two numbers", i)
 		}

@@ -202,47 +202,42 @@ func (s *Server) ogcQueryables(c *fiber.Ctx) error {
 	return c.Send(body)
 }
 
-// parseDatetime reads an OGC datetime: an instant, or an interval start/end with ".." or ""
-// for an open end. It returns [since, until): an instant selects that exact second.
+// parseDatetime reads an OGC datetime: an instant, or a closed interval start/end with ".." or
+// "" for an open end, each time read the one way (gridmap.ParseWhen: a date is that whole day
+// in China time). It returns [since, until): an instant selects that exact second, a date that
+// day, and an interval includes its end.
 func parseDatetime(v string) (time.Time, time.Time, error) {
 	bad := func() (time.Time, time.Time, error) {
-		return time.Time{}, time.Time{}, gridmap.Invalid("datetime", "datetime %q is not an RFC 3339 instant or an interval start/end (open ends as ..)", v)
+		return time.Time{}, time.Time{}, gridmap.Invalid("datetime", "datetime %q is not an RFC 3339 instant, a date or an interval start/end (open ends as ..)", v)
 	}
-	parse := func(p string) (time.Time, bool, error) {
+	parse := func(p string) (start, end time.Time, open bool, err error) {
 		if p == "" || p == ".." {
-			return time.Time{}, true, nil
+			return time.Time{}, time.Time{}, true, nil
 		}
-		if t, err := time.Parse(time.RFC3339, p); err == nil {
-			return t, false, nil
-		}
-		if t, err := time.Parse("2006-01-02", p); err == nil {
-			return t, false, nil
-		}
-		return time.Time{}, false, fmt.Errorf("bad")
+		start, end, err = gridmap.ParseWhen(p)
+		return start, end, false, err
 	}
 	if !strings.Contains(v, "/") {
-		t, open, err := parse(v)
+		t, end, open, err := parse(v)
 		if err != nil || open {
 			return bad()
 		}
-		if len(v) == 10 {
-			return t, t.AddDate(0, 0, 1), nil
+		if end.Equal(t) {
+			end = t.Add(time.Second)
 		}
-		return t, t.Add(time.Second), nil
+		return t, end, nil
 	}
 	parts := strings.Split(v, "/")
 	if len(parts) != 2 {
 		return bad()
 	}
-	a, openA, errA := parse(parts[0])
-	b, openB, errB := parse(parts[1])
+	a, _, openA, errA := parse(parts[0])
+	_, b, openB, errB := parse(parts[1])
 	if errA != nil || errB != nil || (openA && openB) {
 		return bad()
 	}
-	if !openB && len(parts[1]) == 10 {
-		b = b.AddDate(0, 0, 1)
-	} else if !openB {
-		b = b.Add(time.Nanosecond)
+	if !openB && len(parts[1]) != len(gridmap.DateLayout) {
+		b = b.Add(time.Nanosecond) // closed at an instant
 	}
 	if !openA && !openB && b.Before(a) {
 		return time.Time{}, time.Time{}, gridmap.Invalid("datetime", "datetime interval %q ends before it starts", v)

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/paulmach/orb"
@@ -87,4 +88,61 @@ func divisionFilter(c *fiber.Ctx) (gridmap.DivisionFilter, error) {
 	}
 	f.BBox = b
 	return f, nil
+}
+
+// when reads a time parameter the one way (gridmap.ParseWhen): the start of what it names, or
+// with end set its end (a date as until includes that day). "" is the zero time.
+func when(param, v string, end bool) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	start, stop, err := gridmap.ParseWhen(v)
+	if err != nil {
+		return time.Time{}, gridmap.Invalid(param, "%s %v", param, err)
+	}
+	if end {
+		return stop, nil
+	}
+	return start, nil
+}
+
+// window reads the since and until parameters of a request (until exclusive), and rejects a
+// window that ends before it starts.
+func window(c *fiber.Ctx) (since, until time.Time, err error) {
+	if since, err = when("since", c.Query("since"), false); err != nil {
+		return
+	}
+	if until, err = when("until", c.Query("until"), true); err != nil {
+		return
+	}
+	if !since.IsZero() && !until.IsZero() && !until.After(since) {
+		err = gridmap.Invalid("until", "until (%s) must be after since (%s)", until.Format(time.RFC3339), since.Format(time.RFC3339))
+	}
+	return
+}
+
+// numberParam reads a finite number from lo to hi; "" gives def.
+func numberParam(c *fiber.Ctx, param string, def, lo, hi float64) (float64, error) {
+	v := c.Query(param)
+	if v == "" {
+		return def, nil
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < lo || f > hi {
+		return 0, gridmap.Invalid(param, "%s must be a number from %v to %v, not %q", param, lo, hi, v)
+	}
+	return f, nil
+}
+
+// intParam reads a whole number from lo to hi; "" gives def.
+func intParam(c *fiber.Ctx, param string, def, lo, hi int) (int, error) {
+	v := c.Query(param)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, gridmap.Invalid(param, "%s must be a whole number from %d to %d, not %q", param, lo, hi, v)
+	}
+	return n, nil
 }

@@ -87,11 +87,19 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	if p.Status >= 500 {
 		s.metrics.errors.Add(1)
 	}
+	if p.Status == http.StatusServiceUnavailable {
+		// The database or a limit is in the way for now: a client should come back, not give up.
+		c.Set(fiber.HeaderRetryAfter, retryAfterSeconds)
+	}
 	c.Set(fiber.HeaderContentType, "application/problem+json; charset=utf-8")
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	body, _ := jsonMarshal(p)
 	return c.Status(p.Status).Send(body)
 }
+
+// retryAfterSeconds is the Retry-After of every 503: long enough for a restarted database or a
+// failover to come back, short enough that a wall display's data is not stale for long.
+const retryAfterSeconds = "5"
 
 // logLevelFor chooses how loudly to log a finished request.
 func logLevelFor(status int) slog.Level {

@@ -33,6 +33,8 @@ import (
 type Health interface {
 	Ping(ctx context.Context) error
 	MigrationState(ctx context.Context) (current, latest int64, err error)
+	// PoolStats tells how many database connections are in use of the most there may be.
+	PoolStats() (acquired, max int)
 }
 
 // Deps are the services the HTTP layer calls.
@@ -284,7 +286,11 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 	if cur != latest {
 		return gridmap.Errorf(gridmap.EUnavailable, "database schema is at version %d, this server needs %d: run gridmap migrate", cur, latest)
 	}
-	return c.JSON(fiber.Map{"status": "ready", "schema_version": cur})
+	// Every connection in use is load, not an outage: the health check has its own connection,
+	// and the instance stays in the balancer while it works through its queue.
+	acquired, most := s.deps.Health.PoolStats()
+	return c.JSON(fiber.Map{"status": "ready", "schema_version": cur, "busy": acquired >= most,
+		"database_connections": fiber.Map{"in_use": acquired, "max": most}})
 }
 
 // baseURL is the external URL of this server, for links in documents.
@@ -305,14 +311,19 @@ func (s *Server) requireToken(c *fiber.Ctx) error {
 	return gridmap.Errorf(gridmap.EUnauthorized, "this request needs the header Authorization: Bearer <token>")
 }
 
-// authorised reports whether the caller presented the configured API token; only such callers
-// see personal data (reporter contacts). Without a configured token nobody does.
+// authorised reports whether the caller presented the configured API token as
+// "Authorization: Bearer <token>" (RFC 6750; the scheme is case-insensitive); only such callers
+// see personal data (reporters' contacts, descriptions, who did what in the history). Without
+// a configured token nobody does.
 func (s *Server) authorised(c *fiber.Ctx) bool {
 	if s.opts.APIToken == "" {
 		return false
 	}
-	got := strings.TrimPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
-	return subtle.ConstantTimeCompare([]byte(got), []byte(s.opts.APIToken)) == 1
+	scheme, token, ok := strings.Cut(c.Get(fiber.HeaderAuthorization), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(strings.TrimSpace(token)), []byte(s.opts.APIToken)) == 1
 }
 
 // responseSize is the body's length, without reading a streamed body (which would wait for the

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -111,7 +110,7 @@ func tileFilter(c *fiber.Ctx, info gridmap.LayerInfo) (tileservice.Filter, error
 				return
 			}
 			seen[key] = true
-			t, err := parseTileTime(key, val)
+			t, err := when(key, val, key == "until")
 			if err != nil {
 				bad = err
 				return
@@ -142,17 +141,6 @@ func tileFilter(c *fiber.Ctx, info gridmap.LayerInfo) (tileservice.Filter, error
 		return f, bad
 	}
 	return f, f.Validate()
-}
-
-// parseTileTime reads an RFC 3339 time or a date (midnight UTC).
-func parseTileTime(param, v string) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return t, nil
-	}
-	if t, err := time.Parse("2006-01-02", v); err == nil {
-		return t, nil
-	}
-	return time.Time{}, gridmap.Invalid(param, "%s %q is not an RFC 3339 time (2026-11-20T09:00:00+08:00) or a date (2026-11-20)", param, v)
 }
 
 // tile: GET /tiles/{layer}/{z}/{x}/{y}.{mvt|geojson}.

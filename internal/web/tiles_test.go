@@ -277,8 +277,9 @@ func TestTileJSONRoute(t *testing.T) {
 	}{
 		{"from the request", "/tiles/grids.json", "", "http://example.com/tiles/grids/{z}/{x}/{y}.mvt"},
 		{"public URL", "/tiles/grids.json", "https://gridmap.example.cn/map", "https://gridmap.example.cn/map/tiles/grids/{z}/{x}/{y}.mvt"},
+		// A bare date is that day in China time: since=2026-11-01 starts at its midnight, 16:00 UTC the day before.
 		{"filters carried", "/tiles/incidents.json?status=reported,assigned&since=2026-11-01", "",
-			"http://example.com/tiles/incidents/{z}/{x}/{y}.mvt?since=2026-11-01T00%3A00%3A00Z&status=assigned%2Creported"},
+			"http://example.com/tiles/incidents/{z}/{x}/{y}.mvt?since=2026-10-31T16%3A00%3A00Z&status=assigned%2Creported"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
