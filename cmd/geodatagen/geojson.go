@@ -23,6 +23,15 @@ func newCollection() *collection {
 	return c
 }
 
+// newCollectionAsOf starts a FeatureCollection whose times are relative to asOf, which it
+// declares in the foreign member "as_of" (RFC 7946 §6.1), so that an import can move them to
+// end at its own day.
+func newCollectionAsOf(asOf time.Time) *collection {
+	c := &collection{}
+	c.b.WriteString(`{"type":"FeatureCollection","as_of":"` + asOf.Format(time.RFC3339) + `","features":[`)
+	return c
+}
+
 // add appends a feature; geometry is nil for a feature without one.
 func (c *collection) add(geometry []byte, p *props) {
 	if c.b.Bytes()[c.b.Len()-1] != '[' {

@@ -109,7 +109,7 @@ func (d *dataset) staffJSON() []byte {
 }
 
 func (d *dataset) incidentsJSON() []byte {
-	c := newCollection()
+	c := newCollectionAsOf(d.opt.Until)
 	for _, in := range d.Incidents {
 		p := new(props).str("client_id", in.ClientID).str("category", in.Category).
 			str("channel", in.Channel).str("description", in.Description).str("reporter", in.Reporter).

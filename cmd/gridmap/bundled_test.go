@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gridmap/gridmap/internal/dataset/datasettest"
+	"github.com/gridmap/gridmap/internal/gridmap"
 	"github.com/gridmap/gridmap/internal/postgis"
 	"github.com/gridmap/gridmap/internal/testdb"
 )
@@ -54,6 +57,9 @@ func TestImportBundledDataset(t *testing.T) {
 		{"incidents reported in GCJ-02", `SELECT count(*) FROM incidents WHERE reported_crs = 'gcj02'`, func(n int) bool { return n > 0 }, "some"},
 		{"assignments that disagree with PostGIS", `SELECT count(*) FROM incidents i JOIN grids g ON g.code = i.grid_code WHERE i.assign_method = 'contains' AND NOT ST_Intersects(g.geom, i.geom)`, eq(0), "0"},
 	}
+	if !strings.Contains(stdout, "incident times moved") {
+		t.Errorf("the import does not say it moved the incident times:\n%s", stdout)
+	}
 	for _, c := range checks {
 		var n int
 		if err := db.Pool.QueryRow(context.Background(), c.sql).Scan(&n); err != nil {
@@ -70,8 +76,8 @@ func TestImportBundledDataset(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("re-import: %s", stderr)
 	}
-	for _, line := range strings.Split(strings.TrimSpace(stdout), "\n")[1:] {
-		if !strings.Contains(line, " 0 inserted,      0 updated") {
+	for _, line := range strings.Split(strings.TrimSpace(stdout), "\n") {
+		if strings.Contains(line, " read, ") && !strings.Contains(line, " 0 inserted,      0 updated") {
 			t.Errorf("re-import changed something: %s", line)
 		}
 	}
@@ -85,3 +91,42 @@ func TestImportBundledDataset(t *testing.T) {
 }
 
 func eq(want int) func(int) bool { return func(n int) bool { return n == want } }
+
+// TestImportMovesTheDemoToToday: the bundled dataset declares as_of, and an import moves its
+// incident times forward by whole days to end on the importing day — here a day of the clock
+// the test sets, far from the dataset's own — keeping each report's time of day; -keep-times
+// keeps them as they are.
+func TestImportMovesTheDemoToToday(t *testing.T) {
+	at := time.Date(2027, 12, 1, 15, 30, 0, 0, gridmap.ChinaTime)
+	newest := func(url string) time.Time {
+		var s string = scalar(t, url, `SELECT to_char(max(reported_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') FROM incidents`)
+		tm, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tm
+	}
+	kept, moved := testdb.New(t), testdb.New(t)
+	if code, _, stderr := gridmapCmd(t, kept, "import", "-q", "-keep-times", geodataDir()); code != 0 {
+		t.Fatalf("import -keep-times: %s", stderr)
+	}
+	env := map[string]string{"GRIDMAP_CLOCK": at.Format(time.RFC3339)}
+	code, stdout, stderr := gridmapCmdEnv(t, moved, env, "import", "-q", geodataDir())
+	if code != 0 {
+		t.Fatalf("import: %s", stderr)
+	}
+	original, shifted := newest(kept), newest(moved)
+	if original.After(time.Date(2026, 11, 24, 0, 0, 0, 0, gridmap.ChinaTime)) {
+		t.Errorf("with -keep-times the newest incident is at %v, after the dataset's as_of", original)
+	}
+	shift := shifted.Sub(original)
+	if shift%(24*time.Hour) != 0 || shifted.After(at) || at.Sub(shifted) > 24*time.Hour {
+		t.Errorf("the newest incident moved from %v to %v (by %v); want whole days, ending before %v and within a day of it", original, shifted, shift, at)
+	}
+	if want := fmt.Sprintf("moved %d days forward", int(shift.Hours()/24)); !strings.Contains(stdout, want) {
+		t.Errorf("the import does not say %q:\n%s", want, stdout)
+	}
+	if n := scalar(t, moved, `SELECT count(*)::text FROM incidents WHERE reported_at > due_at OR resolved_at < reported_at`); n != "0" {
+		t.Errorf("%s moved incidents are due or resolved before they were reported", n)
+	}
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gridmap/gridmap/internal/config"
 	"github.com/gridmap/gridmap/internal/dataset"
+	"github.com/gridmap/gridmap/internal/gridmap"
 	"github.com/gridmap/gridmap/internal/postgis"
 )
 
@@ -22,6 +23,7 @@ func importCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 	fl.SetOutput(stderr)
 	layer := fl.String("layer", "", "layer of a single file whose name does not say it: "+fmt.Sprint(dataset.Layers))
 	quiet := fl.Bool("q", false, "no progress output")
+	keepTimes := fl.Bool("keep-times", false, "keep incident times as the dataset has them; by default a dataset that declares as_of is moved forward by whole days to end today")
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
@@ -34,6 +36,12 @@ func importCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 	d, err := dataset.Load(path, dataset.Options{Layer: *layer})
 	if err != nil {
 		return reportImportError(stderr, path, err)
+	}
+	if !*keepTimes {
+		if shift := d.Shift(cfg.Clock.Now()); shift > 0 {
+			fmt.Fprintf(stdout, "incident times moved %d days forward: the dataset now ends %s (as_of)\n",
+				int(shift.Hours()/24), d.AsOf.In(gridmap.ChinaTime).Format("2006-01-02 15:04 MST"))
+		}
 	}
 	db, err := postgis.Open(ctx, cfg.DatabaseURL, log)
 	if err != nil {

@@ -14,8 +14,17 @@ import (
 // gridmapCmd runs the command line in-process against the database at url.
 func gridmapCmd(t *testing.T, url string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return gridmapCmdEnv(t, url, nil, args...)
+}
+
+// gridmapCmdEnv runs the command line with more environment variables set.
+func gridmapCmdEnv(t *testing.T, url string, extra map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	var out, errOut bytes.Buffer
 	env := map[string]string{"DATABASE_URL": url, "GRIDMAP_LOG_LEVEL": "warn"}
+	for k, v := range extra {
+		env[k] = v
+	}
 	code = run(context.Background(), args, func(k string) string { return env[k] }, &out, &errOut)
 	return code, out.String(), errOut.String()
 }

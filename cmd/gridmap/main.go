@@ -73,8 +73,10 @@ func usage(w io.Writer) {
 usage:
   gridmap serve                     run the HTTP server on GRIDMAP_ADDR (applies migrations first)
   gridmap migrate                   apply pending database migrations
-  gridmap import [-layer L] PATH    load a dataset folder (streets, communities, grids, red_positions,
-                                    stations, staff, incidents .geojson) or one GeoJSON file
+  gridmap import [-layer L] [-keep-times] PATH
+                                    load a dataset folder (streets, communities, grids, red_positions,
+                                    stations, staff, incidents .geojson) or one GeoJSON file; a dataset
+                                    declaring as_of is moved to end today unless -keep-times
   gridmap help                      this text
 
 environment:

@@ -102,6 +102,10 @@ type Dataset struct {
 	// Synthetic marks layers whose features all said "synthetic": true.
 	Synthetic map[string]bool
 
+	// AsOf is the instant the incidents' times are relative to, as incidents.geojson declares
+	// it in its member "as_of" (zero when it does not): see Shift.
+	AsOf time.Time
+
 	// Origin says what change this dataset makes, for the audit trail of the incidents it
 	// moves to other grids: "an import of geodata", "an edit of grid … through the API".
 	Origin string
@@ -193,6 +197,31 @@ func layerOfFile(path string) string {
 		}
 	}
 	return best
+}
+
+// Shift moves every incident time forward by whole days, so that a dataset declaring AsOf
+// ends on the day of now rather than on the day it was made: a demo whose incidents are all a
+// week old shows no heat, no "today" and nothing but overdue work. Whole days keep each
+// report's time of day, and so the city's daily rhythm. It returns the shift; 0 when the
+// dataset declares no AsOf or already ends on or after now's day.
+func (d *Dataset) Shift(now time.Time) time.Duration {
+	if d.AsOf.IsZero() || !now.After(d.AsOf) {
+		return 0
+	}
+	const day = 24 * time.Hour // China Standard Time has no daylight saving
+	shift := now.Sub(d.AsOf) / day * day
+	if shift == 0 {
+		return 0
+	}
+	for i := range d.Incidents {
+		in := &d.Incidents[i]
+		in.ReportedAt = in.ReportedAt.Add(shift)
+		if !in.ResolvedAt.IsZero() {
+			in.ResolvedAt = in.ResolvedAt.Add(shift)
+		}
+	}
+	d.AsOf = d.AsOf.Add(shift)
+	return shift
 }
 
 // ParseGrid reads one grid sent as a GeoJSON Feature (the body of a grid edit) with the very

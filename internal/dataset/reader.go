@@ -10,6 +10,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -128,7 +129,19 @@ func (r *reader) readFile(path, layer string) {
 				syntax(err, -1)
 				return
 			}
-		default:
+		case "as_of":
+			var v string
+			if err := dec.Decode(&v); err != nil {
+				syntax(err, -1)
+				return
+			}
+			t, err := time.Parse(time.RFC3339, v)
+			if err != nil || layer != Incidents {
+				r.fileProblem(path, lines.line(dec.InputOffset()), "as_of %q: want the RFC 3339 instant an incidents file's times are relative to", v)
+				continue
+			}
+			r.d.AsOf = t
+		default: // foreign members (RFC 7946 §6.1) are allowed and not used
 			var skip json.RawMessage
 			if err := dec.Decode(&skip); err != nil {
 				syntax(err, -1)

@@ -101,4 +101,7 @@ type AnalyticsStore interface {
 	IncidentsAfter(ctx context.Context, id int64, limit int) ([]Incident, error)
 	// LastIncidentID is the newest incident's id (0 with none).
 	LastIncidentID(ctx context.Context) (int64, error)
+	// Demo reports whether what is served is demo data: synthetic divisions or simulated
+	// incidents.
+	Demo(ctx context.Context) (bool, error)
 }

@@ -168,6 +168,7 @@ type Incident struct {
 	UpdatedAt   time.Time
 	DueAt       time.Time
 	ResolvedAt  time.Time // zero while unresolved
+	Simulated   bool      // made up by a demo's simulated city, not reported by anyone
 	History     []Event
 }
 

@@ -117,6 +117,7 @@ var Layers = []LayerInfo{
 			{Name: "reported_at", Type: "datetime", Title: "reported at"},
 			{Name: "due_at", Type: "datetime", Title: "due at"},
 			{Name: "overdue", Type: "boolean", Title: "overdue"},
+			{Name: "simulated", Type: "boolean", Title: "made up by a demo's simulated city", Filter: true},
 		}},
 }
 

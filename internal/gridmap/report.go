@@ -60,6 +60,8 @@ type Report struct {
 	ReportedAt  time.Time // zero means now
 	Status      string    // imports only: the status the incident already has; "" for new reports
 	ResolvedAt  time.Time // imports only: when a resolved or closed incident was resolved
+	// Simulated marks a report the demo's simulated city made up; no client can set it.
+	Simulated bool
 }
 
 // KeyField names the input a report's client id came from, for errors about it.

@@ -256,3 +256,12 @@ func (db *DB) LastIncidentID(ctx context.Context) (int64, error) {
 	err := db.Pool.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM incidents`).Scan(&id)
 	return id, translate(err, "last incident id")
 }
+
+// Demo reports whether the database serves demo data: divisions marked synthetic (the bundled
+// sample) or incidents a simulated city made up.
+func (db *DB) Demo(ctx context.Context) (bool, error) {
+	var demo bool
+	err := db.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM grids WHERE synthetic) OR EXISTS (SELECT 1 FROM streets WHERE synthetic)
+    OR EXISTS (SELECT 1 FROM incidents WHERE simulated)`).Scan(&demo)
+	return demo, translate(err, "demo data")
+}

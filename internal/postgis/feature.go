@@ -60,7 +60,8 @@ LEFT JOIN LATERAL (
 		"id": "t.id", "category": "t.category", "channel": "t.channel", "status": "t.status",
 		"grid": "coalesce(t.grid_code, '')", "community": "coalesce(left(t.grid_code, 12), '')", "street": "coalesce(left(t.grid_code, 9), '')",
 		"method": "t.assign_method", "reported_at": "t.reported_at", "due_at": "t.due_at",
-		"overdue": "((t.due_at < @now AND t.status IN ('reported', 'assigned', 'accepted', 'in_progress')) OR coalesce(t.resolved_at > t.due_at, false))",
+		"simulated": "t.simulated",
+		"overdue":   "((t.due_at < @now AND t.status IN ('reported', 'assigned', 'accepted', 'in_progress')) OR coalesce(t.resolved_at > t.due_at, false))",
 	}},
 }
 

@@ -24,15 +24,16 @@ const insertIncidentsSQL = `
 WITH input AS (
     SELECT * FROM unnest($1::int[], $2::text[], $3::bytea[], $4::float8[], $5::float8[], $6::float8[], $7::float8[],
                          $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
-                         $15::text[], $16::float8[], $17::text[], $18::timestamptz[], $19::timestamptz[], $20::timestamptz[])
+                         $15::text[], $16::float8[], $17::text[], $18::timestamptz[], $19::timestamptz[], $20::timestamptz[],
+                         $24::bool[])
         AS t(ord, client_key, request_hash, lon, lat, rlon, rlat, rcrs, category, channel, description, reporter,
-             status, grid_code, method, distance, reason, reported_at, due_at, resolved_at)
+             status, grid_code, method, distance, reason, reported_at, due_at, resolved_at, simulated)
 ), ins AS (
     INSERT INTO incidents (client_key, request_hash, geom, reported_lon, reported_lat, reported_crs, category, channel,
                            description, reporter, status, grid_code, assign_method, assign_distance_m, assign_reason,
-                           reported_at, due_at, resolved_at, created_at, updated_at)
+                           reported_at, due_at, resolved_at, created_at, updated_at, simulated)
     SELECT client_key, request_hash, ST_SetSRID(ST_MakePoint(lon, lat), 4326), rlon, rlat, rcrs, category, channel,
-           description, reporter, status, grid_code, method, distance, reason, reported_at, due_at, resolved_at, $23, $23
+           description, reporter, status, grid_code, method, distance, reason, reported_at, due_at, resolved_at, $23, $23, simulated
     FROM input ORDER BY ord
     ON CONFLICT (client_key) DO NOTHING
     RETURNING id, client_key, created_at
@@ -75,6 +76,7 @@ func insertIncidents(ctx context.Context, q querier, ins []gridmap.Incident, has
 		reported   = make([]time.Time, n)
 		due        = make([]time.Time, n)
 		resolved   = make([]*time.Time, n)
+		simulated  = make([]bool, n)
 	)
 	for i := range ins {
 		in := &ins[i]
@@ -91,7 +93,7 @@ func insertIncidents(ctx context.Context, q querier, ins []gridmap.Incident, has
 			grids[i] = &g
 		}
 		methods[i], dists[i], reasons[i] = in.Assignment.Method, in.Assignment.DistanceM, in.Assignment.Reason
-		reported[i], due[i] = in.ReportedAt, in.DueAt
+		reported[i], due[i], simulated[i] = in.ReportedAt, in.DueAt, in.Simulated
 		if !in.ResolvedAt.IsZero() {
 			t := in.ResolvedAt
 			resolved[i] = &t
@@ -101,7 +103,7 @@ func insertIncidents(ctx context.Context, q querier, ins []gridmap.Incident, has
 		hashes = make([][]byte, n)
 	}
 	rows, err := q.Query(ctx, insertIncidentsSQL, ord, keys, hashes, lons, lats, rlons, rlats, rcrs, cats, chans, descs, reps,
-		stats, grids, methods, dists, reasons, reported, due, resolved, actor, note, now)
+		stats, grids, methods, dists, reasons, reported, due, resolved, actor, note, now, simulated)
 	if err != nil {
 		return nil, translate(err, "store incidents")
 	}

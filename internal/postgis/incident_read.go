@@ -27,7 +27,7 @@ const incidentColumns = `i.id, i.client_key, ST_X(i.geom), ST_Y(i.geom), i.repor
     i.category, i.channel, i.description, i.reporter, i.status,
     coalesce(i.grid_code, ''), coalesce(g.name, ''), coalesce(g.community_code, ''), coalesce(c.name, ''),
     coalesce(g.street_code, ''), coalesce(s.name, ''), i.assign_method, i.assign_distance_m, i.assign_reason,
-    i.reported_at, i.created_at, i.updated_at, i.due_at, i.resolved_at`
+    i.reported_at, i.created_at, i.updated_at, i.due_at, i.resolved_at, i.simulated`
 
 const incidentFrom = ` FROM incidents i
 LEFT JOIN grids g ON g.code = i.grid_code
@@ -42,7 +42,7 @@ func scanIncident(r pgx.Row) (gridmap.Incident, error) {
 	err := r.Scan(&in.ID, &key, &in.Point[0], &in.Point[1], &in.Reported[0], &in.Reported[1], &in.CRS,
 		&in.Category, &in.Channel, &in.Description, &in.Reporter, &in.Status,
 		&a.GridCode, &a.GridName, &a.CommunityCode, &a.CommunityName, &a.StreetCode, &a.StreetName,
-		&a.Method, &a.DistanceM, &a.Reason, &in.ReportedAt, &in.CreatedAt, &in.UpdatedAt, &in.DueAt, &resolved)
+		&a.Method, &a.DistanceM, &a.Reason, &in.ReportedAt, &in.CreatedAt, &in.UpdatedAt, &in.DueAt, &resolved, &in.Simulated)
 	if key != nil {
 		in.ClientKey = *key
 	}

@@ -68,6 +68,7 @@ type incidentJSON struct {
 	DueAt       time.Time      `json:"due_at"`
 	ResolvedAt  *time.Time     `json:"resolved_at"`
 	Overdue     bool           `json:"overdue"`
+	Simulated   bool           `json:"simulated,omitempty"` // made up by a demo's simulated city
 	Next        []string       `json:"next_statuses"`
 	History     []eventJSON    `json:"history,omitempty"`
 }
@@ -83,7 +84,7 @@ func toIncidentJSON(in gridmap.Incident, now time.Time, withPersonal bool) incid
 		Category: in.Category, CategoryZH: cat.ZH, Channel: in.Channel,
 		Status: in.Status, Assignment: toAssignmentJSON(in.Assignment),
 		ReportedAt: in.ReportedAt, CreatedAt: in.CreatedAt, UpdatedAt: in.UpdatedAt, DueAt: in.DueAt,
-		Overdue: in.Overdue(now), Next: gridmap.NextStatuses(in.Status),
+		Overdue: in.Overdue(now), Simulated: in.Simulated, Next: gridmap.NextStatuses(in.Status),
 	}
 	if out.Next == nil {
 		out.Next = []string{}
