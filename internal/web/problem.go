@@ -87,6 +87,7 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	if p.Status >= 500 {
 		s.metrics.errors.Add(1)
 	}
+	s.security.set(c) // errors fiber answers before routing never passed the middleware
 	c.Set(fiber.HeaderContentType, "application/problem+json; charset=utf-8")
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	body, _ := jsonMarshal(p)

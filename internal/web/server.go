@@ -67,6 +67,9 @@ type Options struct {
 	// Bench honours the benchmark headers X-Gridmap-Cache: bypass and X-Gridmap-Source: store
 	// on tile requests (GRIDMAP_BENCH=1); without it they are ignored.
 	Bench bool
+	// FrameAncestors is the CSP frame-ancestors source list (GRIDMAP_FRAME_ANCESTORS); "":
+	// 'self'.
+	FrameAncestors string
 }
 
 // Server is the fiber app with its dependencies.
@@ -76,6 +79,8 @@ type Server struct {
 	opts    Options
 	log     *slog.Logger
 	metrics *metrics
+	// security are the headers every response carries.
+	security securityHeaders
 	// statsCache shares the key figures among the displays polling them.
 	statsCache statsCache
 	started    time.Time
@@ -98,7 +103,8 @@ func New(deps Deps, opts Options) *Server {
 	if opts.MaxBatch == 0 {
 		opts.MaxBatch = 10000
 	}
-	s := &Server{deps: deps, opts: opts, log: opts.Logger, metrics: newMetrics(), started: time.Now()}
+	s := &Server{deps: deps, opts: opts, log: opts.Logger, metrics: newMetrics(), started: time.Now(),
+		security: newSecurityHeaders(opts.FrameAncestors)}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "gridmap",
 		BodyLimit:             opts.MaxBodyBytes,
@@ -117,6 +123,8 @@ func New(deps Deps, opts Options) *Server {
 
 func (s *Server) routes() {
 	app := s.app
+	// First: every answer carries the security headers, whatever comes after.
+	app.Use(s.secure)
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
 		s.log.Error("panic", "request_id", requestID(c), "panic", e)
 	}}))
