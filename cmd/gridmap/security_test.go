@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -130,6 +131,79 @@ func TestSecurityHeaders(t *testing.T) {
 				if strings.HasPrefix(name, "Access-Control-") {
 					t.Errorf("without GRIDMAP_CORS_ORIGINS the server sends %s", name)
 				}
+			}
+		})
+	}
+}
+
+// TestBrowserSettingsReachTheServer: GRIDMAP_FRAME_ANCESTORS and GRIDMAP_CORS_ORIGINS, as
+// gridmap reads them from the environment, govern what the server sends.
+func TestBrowserSettingsReachTheServer(t *testing.T) {
+	a, url := miniApp(t)
+	b := startApp(t, url, map[string]string{
+		"GRIDMAP_FRAME_ANCESTORS": "'self' https://portal.example.cn",
+		"GRIDMAP_CORS_ORIGINS":    "https://portal.example.cn,http://10.1.2.3:8080",
+	})
+	plain, portal := "http://"+a.Addr(), "http://"+b.Addr()
+
+	resp, _ := fetch(t, "GET", portal+"/wall.html", "")
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.HasSuffix(csp, "; frame-ancestors 'self' https://portal.example.cn") {
+		t.Errorf("with a portal allowed to embed the wall, its policy is %q", csp)
+	}
+	if xfo := resp.Header.Get("X-Frame-Options"); xfo != "" {
+		t.Errorf("X-Frame-Options %q would forbid the portal to browsers that do not know frame-ancestors", xfo)
+	}
+
+	tests := []struct {
+		name, base, method, origin, wantOrigin string
+		status                                 int
+	}{
+		{name: "preflight from the portal", base: portal, method: "OPTIONS", origin: "https://portal.example.cn", wantOrigin: "https://portal.example.cn", status: 204},
+		{name: "GET from the second origin", base: portal, method: "GET", origin: "http://10.1.2.3:8080", wantOrigin: "http://10.1.2.3:8080", status: 200},
+		{name: "GET from another origin", base: portal, method: "GET", origin: "https://evil.example", status: 200},
+		{name: "the unconfigured server", base: plain, method: "GET", origin: "https://portal.example.cn", status: 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			header := []string{"Origin", tt.origin}
+			if tt.method == "OPTIONS" {
+				header = append(header, "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "content-type,idempotency-key")
+			}
+			resp, body := fetch(t, tt.method, tt.base+"/api/v1/incidents", "", header...)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d: %.300s", resp.StatusCode, tt.status, body)
+			}
+			if got := resp.Header.Get("Access-Control-Allow-Origin"); got != tt.wantOrigin {
+				t.Errorf("Access-Control-Allow-Origin %q, want %q", got, tt.wantOrigin)
+			}
+			if tt.method == "OPTIONS" && !strings.Contains(resp.Header.Get("Access-Control-Allow-Headers"), "Idempotency-Key") {
+				t.Errorf("the preflight allows the headers %q", resp.Header.Get("Access-Control-Allow-Headers"))
+			}
+			if resp.Header.Get("Content-Security-Policy") == "" {
+				t.Error("no Content-Security-Policy")
+			}
+		})
+	}
+}
+
+// TestBrowserSettingsInHelpAndChecked: gridmap help lists the browser-facing settings, and a bad
+// value stops gridmap serve before it touches the database, naming the variable.
+func TestBrowserSettingsInHelpAndChecked(t *testing.T) {
+	if code, stdout, _ := gridmapCmd(t, "", "help"); code != 0 || !strings.Contains(stdout, "GRIDMAP_CORS_ORIGINS") || !strings.Contains(stdout, "GRIDMAP_FRAME_ANCESTORS") {
+		t.Errorf("gridmap help (exit %d) does not list the CORS and frame settings:\n%s", code, stdout)
+	}
+	tests := []struct{ name, variable, value, want string }{
+		{"CORS wildcard", "GRIDMAP_CORS_ORIGINS", "*", "GRIDMAP_CORS_ORIGINS=*: * is refused"},
+		{"CORS origin with a path", "GRIDMAP_CORS_ORIGINS", "https://portal.example.cn/wall", "no path"},
+		{"frame ancestors smuggling a directive", "GRIDMAP_FRAME_ANCESTORS", "'self'; script-src *", "GRIDMAP_FRAME_ANCESTORS="},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := map[string]string{"DATABASE_URL": "postgres://gridmap@127.0.0.1:1/none", tt.variable: tt.value}
+			var out, errOut strings.Builder
+			code := run(context.Background(), []string{"serve"}, func(k string) string { return env[k] }, &out, &errOut)
+			if code != 1 || !strings.Contains(errOut.String(), tt.want) {
+				t.Errorf("gridmap serve with %s=%s: exit %d, %q; want exit 1 saying %q", tt.variable, tt.value, code, errOut.String(), tt.want)
 			}
 		})
 	}

@@ -124,6 +124,7 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 		PublicURL:      cfg.PublicURL,
 		MaxBatch:       cfg.MaxBatchItems,
 		Bench:          bench,
+		CORSOrigins:    cfg.CORSOrigins,
 		FrameAncestors: cfg.FrameAncestors,
 	})
 	a.server.AddMetrics(func() []web.Metric {

@@ -67,6 +67,9 @@ type Options struct {
 	// Bench honours the benchmark headers X-Gridmap-Cache: bypass and X-Gridmap-Source: store
 	// on tile requests (GRIDMAP_BENCH=1); without it they are ignored.
 	Bench bool
+	// CORSOrigins are the other origins whose pages may call the server (GRIDMAP_CORS_ORIGINS,
+	// as config validated them); none: no CORS headers at all, same origin only.
+	CORSOrigins []string
 	// FrameAncestors is the CSP frame-ancestors source list (GRIDMAP_FRAME_ANCESTORS); "":
 	// 'self'.
 	FrameAncestors string
@@ -129,6 +132,11 @@ func (s *Server) routes() {
 		s.log.Error("panic", "request_id", requestID(c), "panic", e)
 	}}))
 	app.Use(s.requestLog)
+	if len(s.opts.CORSOrigins) > 0 {
+		// Before every route, so that preflights are answered for all of them; after the
+		// request log, so that they are logged and counted.
+		app.Use(corsHandler(s.opts.CORSOrigins))
+	}
 
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
