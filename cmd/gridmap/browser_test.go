@@ -5,8 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -49,6 +52,12 @@ type browserRun struct {
 	Requests         int             `json:"requests"`
 	Tiles            int             `json:"tiles"`
 	Timings          map[string]int  `json:"timings"`
+
+	// Documents are the pages and frames loaded, with the Content-Security-Policy of each.
+	Documents []struct {
+		URL string `json:"url"`
+		CSP string `json:"csp"`
+	} `json:"documents"`
 }
 
 // browserTools finds node, the Playwright package and Chromium, and fails the test (never skips
@@ -75,7 +84,9 @@ func browserTools(t *testing.T) (node, chromium string) {
 
 // runBrowserScript runs a script of browserDir against the server at base, decodes its own
 // findings into page, keeps its screenshots, and fails the test for every console error,
-// uncaught exception and failed request it saw, and when it did not get to the end. control,
+// uncaught exception and failed request it saw, and when it did not get to the end. Every page
+// of the server's it loaded must have come with the Content-Security-Policy: Chromium reports
+// each violation of it as a console error, so a clean run proves the page satisfies it. control,
 // if not nil, does what the script asks of the server (lib.mjs control) and says "ok" or the
 // error.
 func runBrowserScript(t *testing.T, script, base string, page any, control func(cmd string) error) browserRun {
@@ -150,6 +161,19 @@ func runBrowserScript(t *testing.T, script, base string, page any, control func(
 	}
 	for _, e := range res.FailedRequests {
 		t.Errorf("failed request: %s", e)
+	}
+	ours := 0
+	for _, d := range res.Documents {
+		if !strings.HasPrefix(d.URL, base+"/") {
+			continue // a page of another origin, such as the portal TestBrowserPortal stands up
+		}
+		ours++
+		if !strings.Contains(d.CSP, "script-src 'self'") || !strings.Contains(d.CSP, "frame-ancestors") {
+			t.Errorf("%s came with the Content-Security-Policy %q", d.URL, d.CSP)
+		}
+	}
+	if ours == 0 && res.OK {
+		t.Errorf("%s loaded no page of %s", script, base)
 	}
 	if !res.OK {
 		t.Fatalf("the page did not get through %s: %s\nfindings so far: %s", script, res.Error, res.Page)
@@ -605,6 +629,56 @@ func TestBrowserCoveragePage(t *testing.T) {
 	}
 	if !strings.Contains(res.EN.Head, "Households") || !strings.Contains(res.EN.Gaps, "no worker") || !strings.Contains(res.EN.Tiling, "no overlaps or gaps") {
 		t.Errorf("after switching to English: head %q, gaps %q, tiling %q", res.EN.Head, res.EN.Gaps, res.EN.Tiling)
+	}
+}
+
+// TestBrowserPortal embeds the wall in a page of another origin, as a command-centre portal
+// would, with GRIDMAP_FRAME_ANCESTORS and GRIDMAP_CORS_ORIGINS naming that origin: the wall
+// loads and draws inside the frame without a console error, and the portal's script reads the
+// API and reports an incident across origins, seeing the headers CORS exposes.
+func TestBrowserPortal(t *testing.T) {
+	portal := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><html lang="zh-CN"><title>指挥中心门户</title>
+<body style="margin:0;background:#0b1220"><iframe id="wall" src="%s" width="1600" height="1000" style="border:0"></iframe></body></html>`,
+			html.EscapeString(r.URL.Query().Get("wall")))
+	}))
+	t.Cleanup(portal.Close)
+	t.Setenv("GRIDMAP_PORTAL_URL", portal.URL)
+	app := startApp(t, miniDatabase(t), map[string]string{
+		"GRIDMAP_FRAME_ANCESTORS": "'self' " + portal.URL,
+		"GRIDMAP_CORS_ORIGINS":    portal.URL,
+	})
+	var res struct {
+		Origin string `json:"origin"`
+		Wall   struct {
+			Title string `json:"title"`
+			Grids int    `json:"grids"`
+		} `json:"wall"`
+		API struct {
+			Stats, Created, Retried int
+			Today                   *int   `json:"today"`
+			Location                string `json:"location"`
+			RequestID               string `json:"requestID"`
+			Replayed                string `json:"replayed"`
+		} `json:"api"`
+	}
+	runBrowserScript(t, "portal.mjs", "http://"+app.Addr(), &res, nil)
+	if res.Origin != portal.URL {
+		t.Errorf("the portal page ran at %s, want %s", res.Origin, portal.URL)
+	}
+	if !strings.Contains(res.Wall.Title, "指挥大屏") || res.Wall.Grids == 0 {
+		t.Errorf("the wall in the portal's frame shows the title %q and draws %d grid features", res.Wall.Title, res.Wall.Grids)
+	}
+	a := res.API
+	if a.Stats != 200 || a.Today == nil {
+		t.Errorf("the portal read /api/v1/stats: status %d, today %v", a.Stats, a.Today)
+	}
+	if a.Created != 201 || !strings.HasPrefix(a.Location, "/api/v1/incidents/") || a.RequestID == "" {
+		t.Errorf("the portal's report: status %d, Location %q, X-Request-ID %q (both must be readable)", a.Created, a.Location, a.RequestID)
+	}
+	if a.Retried != 200 || a.Replayed != "true" {
+		t.Errorf("the portal's retry: status %d, Idempotent-Replayed %q", a.Retried, a.Replayed)
 	}
 }
 
