@@ -5,11 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -49,6 +54,12 @@ type browserRun struct {
 	Requests         int             `json:"requests"`
 	Tiles            int             `json:"tiles"`
 	Timings          map[string]int  `json:"timings"`
+
+	// Documents are the pages and frames loaded, with the Content-Security-Policy of each.
+	Documents []struct {
+		URL string `json:"url"`
+		CSP string `json:"csp"`
+	} `json:"documents"`
 }
 
 // browserTools finds node, the Playwright package and Chromium, and fails the test (never skips
@@ -75,7 +86,9 @@ func browserTools(t *testing.T) (node, chromium string) {
 
 // runBrowserScript runs a script of browserDir against the server at base, decodes its own
 // findings into page, keeps its screenshots, and fails the test for every console error,
-// uncaught exception and failed request it saw, and when it did not get to the end. control,
+// uncaught exception and failed request it saw, and when it did not get to the end. Every page
+// of the server's it loaded must have come with the Content-Security-Policy: Chromium reports
+// each violation of it as a console error, so a clean run proves the page satisfies it. control,
 // if not nil, does what the script asks of the server (lib.mjs control) and says "ok" or the
 // error.
 func runBrowserScript(t *testing.T, script, base string, page any, control func(cmd string) error) browserRun {
@@ -151,6 +164,19 @@ func runBrowserScript(t *testing.T, script, base string, page any, control func(
 	for _, e := range res.FailedRequests {
 		t.Errorf("failed request: %s", e)
 	}
+	ours := 0
+	for _, d := range res.Documents {
+		if !strings.HasPrefix(d.URL, base+"/") {
+			continue // a page of another origin, such as the portal TestBrowserPortal stands up
+		}
+		ours++
+		if !strings.Contains(d.CSP, "script-src 'self'") || !strings.Contains(d.CSP, "frame-ancestors") {
+			t.Errorf("%s came with the Content-Security-Policy %q", d.URL, d.CSP)
+		}
+	}
+	if ours == 0 && res.OK {
+		t.Errorf("%s loaded no page of %s", script, base)
+	}
 	if !res.OK {
 		t.Fatalf("the page did not get through %s: %s\nfindings so far: %s", script, res.Error, res.Page)
 	}
@@ -206,25 +232,25 @@ func keepScreenshots(t *testing.T, paths []string) {
 
 // miniServer serves the mini dataset, imported through the real command, with its incidents
 // moved to the last few days (China Standard Time), so that the pages' periods (today, this
-// week, 30 days) hold them whatever day the test runs.
-func miniServer(t *testing.T) string {
+// week, 30 days) hold them whatever day the test runs, and with the test's own edits.
+func miniServer(t *testing.T, edits ...datasettest.Edit) string {
 	t.Helper()
-	return "http://" + startApp(t, miniDatabase(t), nil).Addr()
+	return "http://" + startApp(t, miniDatabase(t, edits...), nil).Addr()
 }
 
 // miniDatabase is a new database holding the mini dataset as miniServer serves it.
-func miniDatabase(t *testing.T) string {
+func miniDatabase(t *testing.T, edits ...datasettest.Edit) string {
 	t.Helper()
 	url := testdb.New(t)
 	cst := time.FixedZone("CST", 8*3600)
 	day := func(back int, clock string) string {
 		return time.Now().In(cst).AddDate(0, 0, -back).Format("2006-01-02") + "T" + clock + "+08:00"
 	}
-	dataset := datasettest.Mini(t,
-		datasettest.Edit{File: "incidents.geojson", Old: "2026-11-20T09:15:00+08:00", New: day(3, "09:15:00")},
-		datasettest.Edit{File: "incidents.geojson", Old: "2026-11-21T10:00:00+08:00", New: day(2, "10:00:00")},
-		datasettest.Edit{File: "incidents.geojson", Old: "2026-11-22T11:00:00+08:00", New: day(1, "11:00:00")},
-	)
+	dataset := datasettest.Mini(t, append([]datasettest.Edit{
+		{File: "incidents.geojson", Old: "2026-11-20T09:15:00+08:00", New: day(3, "09:15:00")},
+		{File: "incidents.geojson", Old: "2026-11-21T10:00:00+08:00", New: day(2, "10:00:00")},
+		{File: "incidents.geojson", Old: "2026-11-22T11:00:00+08:00", New: day(1, "11:00:00")},
+	}, edits...)...)
 	if code, _, stderr := gridmapCmd(t, url, "import", "-q", dataset); code != 0 {
 		t.Fatalf("import: exit %d: %s", code, stderr)
 	}
@@ -516,9 +542,12 @@ func TestBrowserWallPage(t *testing.T) {
 
 // TestBrowserCoveragePage loads the coverage page (coverage.html) for 龙山街道 of the mini
 // dataset and checks the grids' gaps, that a table row and a grid on the map select each other,
-// the tiling check, the walking distance, the CSV export and the language switch.
+// the tiling check, the walking distance, the CSV export and the language switch. Grid
+// 350181003003001 is renamed to a spreadsheet formula, which the page must show as its name and
+// the CSV must neutralise.
 func TestBrowserCoveragePage(t *testing.T) {
-	base := miniServer(t)
+	const formula = `=HYPERLINK("x")`
+	base := miniServer(t, datasettest.Edit{File: "grids.geojson", Old: `"name":"融东社区第1网格"`, New: `"name":"=HYPERLINK(\"x\")"`})
 	type row struct {
 		Code  string   `json:"code"`
 		Gaps  []string `json:"gaps"`
@@ -539,6 +568,7 @@ func TestBrowserCoveragePage(t *testing.T) {
 		Sorted   []string              `json:"sorted"`
 		Walk     struct{ URL, Legend string }
 		CSV      struct{ Name, Text string }         `json:"csv"`
+		Names    []string                            `json:"names"`
 		EN       struct{ Head, Gaps, Tiling string } `json:"en"`
 		Rendered map[string]int                      `json:"rendered"`
 	}
@@ -603,8 +633,72 @@ func TestBrowserCoveragePage(t *testing.T) {
 	if lines := strings.Count(strings.TrimSpace(res.CSV.Text), "\n"); lines != 2 {
 		t.Errorf("the CSV has %d lines after the header, want 2:\n%s", lines, res.CSV.Text)
 	}
+	// The renamed grid's line: its name neutralised (a leading single quote, in quotes, the
+	// quotes inside doubled), the figures still bare numbers. 320 households, as in the table.
+	wantLine := `350181003003001,"'=HYPERLINK(""x"")",融东社区,龙山街道,320,`
+	if !strings.Contains(res.CSV.Text, "\r\n"+wantLine) {
+		t.Errorf("the CSV has no line starting %s:\n%s", wantLine, res.CSV.Text)
+	}
+	for _, cell := range strings.Split(res.CSV.Text, ",") {
+		if strings.HasPrefix(strings.TrimLeft(cell, "\r\n\"\ufeff"), "=") {
+			t.Errorf("a CSV cell starts a formula: %q", cell)
+		}
+	}
+	if !slices.Contains(res.Names, formula) {
+		t.Errorf("the table shows the grids as %q, want one named %s as it is", res.Names, formula)
+	}
 	if !strings.Contains(res.EN.Head, "Households") || !strings.Contains(res.EN.Gaps, "no worker") || !strings.Contains(res.EN.Tiling, "no overlaps or gaps") {
 		t.Errorf("after switching to English: head %q, gaps %q, tiling %q", res.EN.Head, res.EN.Gaps, res.EN.Tiling)
+	}
+}
+
+// TestBrowserPortal embeds the wall in a page of another origin, as a command-centre portal
+// would, with GRIDMAP_FRAME_ANCESTORS and GRIDMAP_CORS_ORIGINS naming that origin: the wall
+// loads and draws inside the frame without a console error, and the portal's script reads the
+// API and reports an incident across origins, seeing the headers CORS exposes.
+func TestBrowserPortal(t *testing.T) {
+	portal := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><html lang="zh-CN"><title>指挥中心门户</title>
+<body style="margin:0;background:#0b1220"><iframe id="wall" src="%s" width="1600" height="1000" style="border:0"></iframe></body></html>`,
+			html.EscapeString(r.URL.Query().Get("wall")))
+	}))
+	t.Cleanup(portal.Close)
+	t.Setenv("GRIDMAP_PORTAL_URL", portal.URL)
+	app := startApp(t, miniDatabase(t), map[string]string{
+		"GRIDMAP_FRAME_ANCESTORS": "'self' " + portal.URL,
+		"GRIDMAP_CORS_ORIGINS":    portal.URL,
+	})
+	var res struct {
+		Origin string `json:"origin"`
+		Wall   struct {
+			Title string `json:"title"`
+			Grids int    `json:"grids"`
+		} `json:"wall"`
+		API struct {
+			Stats, Created, Retried int
+			Today                   *int   `json:"today"`
+			Location                string `json:"location"`
+			RequestID               string `json:"requestID"`
+			Replayed                string `json:"replayed"`
+		} `json:"api"`
+	}
+	runBrowserScript(t, "portal.mjs", "http://"+app.Addr(), &res, nil)
+	if res.Origin != portal.URL {
+		t.Errorf("the portal page ran at %s, want %s", res.Origin, portal.URL)
+	}
+	if !strings.Contains(res.Wall.Title, "指挥大屏") || res.Wall.Grids == 0 {
+		t.Errorf("the wall in the portal's frame shows the title %q and draws %d grid features", res.Wall.Title, res.Wall.Grids)
+	}
+	a := res.API
+	if a.Stats != 200 || a.Today == nil {
+		t.Errorf("the portal read /api/v1/stats: status %d, today %v", a.Stats, a.Today)
+	}
+	if a.Created != 201 || !strings.HasPrefix(a.Location, "/api/v1/incidents/") || a.RequestID == "" {
+		t.Errorf("the portal's report: status %d, Location %q, X-Request-ID %q (both must be readable)", a.Created, a.Location, a.RequestID)
+	}
+	if a.Retried != 200 || a.Replayed != "true" {
+		t.Errorf("the portal's retry: status %d, Idempotent-Replayed %q", a.Retried, a.Replayed)
 	}
 }
 
@@ -639,5 +733,88 @@ func TestBrowserBundledPages(t *testing.T) {
 	}
 	if res.Coverage.Rows < 50 || res.Coverage.Rendered["grids-fill"] == 0 {
 		t.Errorf("the coverage page lists %d grids and drew %v", res.Coverage.Rows, res.Coverage.Rendered)
+	}
+}
+
+// TestCSVCells runs the coverage export's cell writer (static/js/csv.js) under Node on the
+// cells a spreadsheet could take for formulas (OWASP's =, +, -, @, tab, carriage return), and
+// on those that must stay as they are: numbers, negative ones included, and text that is only
+// a plain negative number.
+func TestCSVCells(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Fatal("node is not on PATH; run .ci/test-tools-up (as root)")
+	}
+	module, err := filepath.Abs("../../static/js/csv.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		in   any // as JSON gives it to the page: string, number or nil
+		want string
+	}{
+		{"plain text", "融东社区第1网格", "融东社区第1网格"},
+		{"a code", "350181003003001", "350181003003001"},
+		{"formula", `=HYPERLINK("http://x","y")`, `"'=HYPERLINK(""http://x"",""y"")"`},
+		{"plus", "+1+cmd|' /C calc'!A0", `"'+1+cmd|' /C calc'!A0"`},
+		{"minus formula", "-1+1", `"'-1+1"`},
+		{"minus and a command", "-2+3+cmd|' /C calc'!A0", `"'-2+3+cmd|' /C calc'!A0"`},
+		{"lone minus", "-", `"'-"`},
+		{"exponent", "-1e3", `"'-1e3"`},
+		{"at", "@SUM(1+1)*cmd|' /C calc'!A0", `"'@SUM(1+1)*cmd|' /C calc'!A0"`},
+		{"tab", "\t=1+1", "\"'\t=1+1\""},
+		{"carriage return", "\r=1+1", "\"'\r=1+1\""},
+		{"negative number", -1, "-1"},
+		{"negative decimal", -0.5, "-0.5"},
+		{"number", 320, "320"},
+		{"zero", 0, "0"},
+		{"negative number as text", "-1", "-1"},
+		{"negative decimal as text", "-12.5", "-12.5"},
+		{"nothing", nil, ""},
+		{"empty text", "", ""},
+		{"comma", "a,b", `"a,b"`},
+		{"semicolon, a separator in some locales", "a;=1+1", `"a;=1+1"`},
+		{"quotes", `say "hi"`, `"say ""hi"""`},
+		{"line break", "a\n=1+1", "\"a\n=1+1\""},
+		{"at inside", "a@b.cn", "a@b.cn"},
+		{"equals inside", "1=1", "1=1"},
+	}
+	ins := make([]any, len(tests))
+	for i, tt := range tests {
+		ins[i] = tt.in
+	}
+	input, err := json.Marshal(ins)
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := `import {csvCell, csvRow} from ` + strconv.Quote("file://"+filepath.ToSlash(module)) + `;
+let s = ''; for await (const b of process.stdin) s += b;
+const ins = JSON.parse(s);
+process.stdout.write(JSON.stringify({cells: ins.map(csvCell), row: csvRow(ins)}));`
+	cmd := exec.Command(node, "--input-type=module", "-e", script)
+	cmd.Stdin = bytes.NewReader(input)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("node: %v\n%s", err, stderr.String())
+	}
+	var got struct {
+		Cells []string `json:"cells"`
+		Row   string   `json:"row"`
+	}
+	if err := json.Unmarshal(out, &got); err != nil || len(got.Cells) != len(tests) {
+		t.Fatalf("node printed %s (%v)", out, err)
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got.Cells[i] != tt.want {
+				t.Errorf("csvCell(%#v) = %#q, want %#q", tt.in, got.Cells[i], tt.want)
+			}
+		})
+	}
+	if want := strings.Join(got.Cells, ","); got.Row != want {
+		t.Errorf("csvRow joins the cells as %q, want %q", got.Row, want)
 	}
 }

@@ -124,6 +124,8 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 		PublicURL:      cfg.PublicURL,
 		MaxBatch:       cfg.MaxBatchItems,
 		Bench:          bench,
+		CORSOrigins:    cfg.CORSOrigins,
+		FrameAncestors: cfg.FrameAncestors,
 	})
 	a.server.AddMetrics(func() []web.Metric {
 		builds, failed, last, version := a.index.Stats()

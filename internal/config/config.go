@@ -31,6 +31,14 @@ type Config struct {
 	IndexRefreshPeriod time.Duration
 	PublicURL          string
 	Bench              bool
+	// CORSOrigins are the browser origins, besides the server's own, whose pages may call the
+	// API and read its answers (GRIDMAP_CORS_ORIGINS), in the form browsers send them; empty:
+	// same origin only.
+	CORSOrigins []string
+	// FrameAncestors is the Content-Security-Policy frame-ancestors source list
+	// (GRIDMAP_FRAME_ANCESTORS): who may show the pages in a frame, e.g. a command-centre portal
+	// embedding the wall.
+	FrameAncestors string
 	// Clock is where the server and every command read the current time (GRIDMAP_CLOCK).
 	Clock clock.Clock
 }
@@ -115,6 +123,10 @@ var options = []option{
 			c.Bench = v == "1"
 			return nil
 		}},
+	{name: "GRIDMAP_CORS_ORIGINS", help: "comma-separated origins (https://host[:port], no path) whose pages may call the API from the browser; * is refused; empty: same origin only, no CORS headers",
+		set: func(c *Config, v string) (err error) { c.CORSOrigins, err = corsOrigins(v); return }},
+	{name: "GRIDMAP_FRAME_ANCESTORS", def: "'self'", help: "who may embed the pages in a frame (CSP frame-ancestors): 'self', 'none', or 'self' and origins such as https://portal.example.cn, separated by spaces or commas",
+		set: func(c *Config, v string) (err error) { c.FrameAncestors, err = frameAncestors(v); return }},
 	{name: "GRIDMAP_CLOCK", help: "the time the server and commands run at: empty for the machine's clock, +8760h for a year ahead, or an RFC 3339 instant to start from (tests, demos)",
 		set: func(c *Config, v string) (err error) { c.Clock, err = clock.Parse(v); return }},
 	{name: "GRIDMAP_INDEX_REFRESH", def: "60s", help: "safety-net period for rebuilding caches even without a change notice (0 disables)",
@@ -174,7 +186,8 @@ func (c Config) Redacted() []any {
 		token = "(set)"
 	}
 	return []any{"database", db, "addr", c.Addr, "log_level", c.LogLevel, "nearest_tolerance_m", c.NearestToleranceM,
-		"max_body_bytes", c.MaxBodyBytes, "max_batch", c.MaxBatchItems, "api_token", token, "tile_cache_bytes", c.TileCacheBytes}
+		"max_body_bytes", c.MaxBodyBytes, "max_batch", c.MaxBatchItems, "api_token", token, "tile_cache_bytes", c.TileCacheBytes,
+		"cors_origins", strings.Join(c.CORSOrigins, ","), "frame_ancestors", c.FrameAncestors}
 }
 
 // secretParams are the connection parameters libpq and pgx accept in a URL's query that carry

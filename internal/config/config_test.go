@@ -84,3 +84,89 @@ func TestDatabaseURLRequired(t *testing.T) {
 		t.Fatalf("missing DATABASE_URL: %v", err)
 	}
 }
+
+// TestCORSOrigins: GRIDMAP_CORS_ORIGINS takes exact origins and keeps them in the form browsers
+// send in the Origin header; anything else stops the start with the variable named.
+func TestCORSOrigins(t *testing.T) {
+	tests := []struct {
+		name, value string
+		want        []string
+		err         string
+	}{
+		{name: "unset", value: "", want: nil},
+		{name: "one", value: "https://portal.example.cn", want: []string{"https://portal.example.cn"}},
+		{name: "several with spaces and a port", value: " https://portal.example.cn , http://10.1.2.3:8080,",
+			want: []string{"https://portal.example.cn", "http://10.1.2.3:8080"}},
+		{name: "case and default port as browsers send them", value: "HTTPS://Portal.Example.CN:443,http://a.example:80",
+			want: []string{"https://portal.example.cn", "http://a.example"}},
+		{name: "duplicates once", value: "https://a.example,https://A.example", want: []string{"https://a.example"}},
+		{name: "IPv6", value: "http://[::1]:8080", want: []string{"http://[::1]:8080"}},
+		{name: "wildcard", value: "*", err: "* is refused"},
+		{name: "wildcard among others", value: "https://a.example,*", err: "* is refused"},
+		{name: "subdomain wildcard", value: "https://*.example.cn", err: "wildcards"},
+		{name: "null", value: "null", err: "null is refused"},
+		{name: "trailing slash", value: "https://portal.example.cn/", err: "no path"},
+		{name: "path", value: "https://portal.example.cn/wall", err: "no path"},
+		{name: "query", value: "https://portal.example.cn?x=1", err: "no path"},
+		{name: "no scheme", value: "portal.example.cn", err: "not an origin"},
+		{name: "other scheme", value: "ftp://portal.example.cn", err: "not an origin"},
+		{name: "user info", value: "https://u:p@portal.example.cn", err: "user name"},
+		{name: "bad port", value: "https://portal.example.cn:99999", err: "port"},
+		{name: "empty port", value: "https://portal.example.cn:", err: "port"},
+		{name: "semicolon in host", value: "https://a.example;script-src", err: "host"},
+		{name: "non-ASCII host", value: "https://福清.cn", err: "punycode"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := config.Load(env(map[string]string{"DATABASE_URL": "postgres://localhost/db", "GRIDMAP_CORS_ORIGINS": tt.value}))
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), "GRIDMAP_CORS_ORIGINS") || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("GRIDMAP_CORS_ORIGINS=%s: error %v, want one naming the variable and saying %q", tt.value, err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Join(c.CORSOrigins, " ") != strings.Join(tt.want, " ") || len(c.CORSOrigins) != len(tt.want) {
+				t.Errorf("GRIDMAP_CORS_ORIGINS=%s: %q, want %q", tt.value, c.CORSOrigins, tt.want)
+			}
+		})
+	}
+}
+
+// TestFrameAncestors: GRIDMAP_FRAME_ANCESTORS becomes a frame-ancestors source list that cannot
+// carry anything else into the Content-Security-Policy header.
+func TestFrameAncestors(t *testing.T) {
+	tests := []struct {
+		name, value, want, err string
+	}{
+		{name: "default", value: "", want: "'self'"},
+		{name: "none", value: "'none'", want: "'none'"},
+		{name: "unquoted", value: "self", want: "'self'"},
+		{name: "a portal besides", value: "'self' https://Portal.example.cn", want: "'self' https://portal.example.cn"},
+		{name: "commas", value: "self,https://a.example:8443", want: "'self' https://a.example:8443"},
+		{name: "portal only", value: "https://portal.example.cn", want: "https://portal.example.cn"},
+		{name: "none with others", value: "'none' https://a.example", err: "stands alone"},
+		{name: "wildcard", value: "*", err: "refused"},
+		{name: "another directive", value: "'self'; script-src *", err: "not an origin"},
+		{name: "path", value: "https://portal.example.cn/x", err: "no path"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := config.Load(env(map[string]string{"DATABASE_URL": "postgres://localhost/db", "GRIDMAP_FRAME_ANCESTORS": tt.value}))
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), "GRIDMAP_FRAME_ANCESTORS") || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("GRIDMAP_FRAME_ANCESTORS=%s: error %v, want one naming the variable and saying %q", tt.value, err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.FrameAncestors != tt.want {
+				t.Errorf("GRIDMAP_FRAME_ANCESTORS=%s: %q, want %q", tt.value, c.FrameAncestors, tt.want)
+			}
+		})
+	}
+}

@@ -91,6 +91,7 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 		// The database or a limit is in the way for now: a client should come back, not give up.
 		c.Set(fiber.HeaderRetryAfter, retryAfterSeconds)
 	}
+	s.security.set(c) // errors fiber answers before routing never passed the middleware
 	c.Set(fiber.HeaderContentType, "application/problem+json; charset=utf-8")
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	body, _ := jsonMarshal(p)

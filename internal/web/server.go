@@ -69,6 +69,12 @@ type Options struct {
 	// Bench honours the benchmark headers X-Gridmap-Cache: bypass and X-Gridmap-Source: store
 	// on tile requests (GRIDMAP_BENCH=1); without it they are ignored.
 	Bench bool
+	// CORSOrigins are the other origins whose pages may call the server (GRIDMAP_CORS_ORIGINS,
+	// as config validated them); none: no CORS headers at all, same origin only.
+	CORSOrigins []string
+	// FrameAncestors is the CSP frame-ancestors source list (GRIDMAP_FRAME_ANCESTORS); "":
+	// 'self'.
+	FrameAncestors string
 }
 
 // Server is the fiber app with its dependencies.
@@ -78,6 +84,8 @@ type Server struct {
 	opts    Options
 	log     *slog.Logger
 	metrics *metrics
+	// security are the headers every response carries.
+	security securityHeaders
 	// statsCache shares the key figures among the displays polling them.
 	statsCache statsCache
 	started    time.Time
@@ -100,7 +108,8 @@ func New(deps Deps, opts Options) *Server {
 	if opts.MaxBatch == 0 {
 		opts.MaxBatch = 10000
 	}
-	s := &Server{deps: deps, opts: opts, log: opts.Logger, metrics: newMetrics(), started: time.Now()}
+	s := &Server{deps: deps, opts: opts, log: opts.Logger, metrics: newMetrics(), started: time.Now(),
+		security: newSecurityHeaders(opts.FrameAncestors)}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "gridmap",
 		BodyLimit:             opts.MaxBodyBytes,
@@ -119,10 +128,17 @@ func New(deps Deps, opts Options) *Server {
 
 func (s *Server) routes() {
 	app := s.app
+	// First: every answer carries the security headers, whatever comes after.
+	app.Use(s.secure)
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
 		s.log.Error("panic", "request_id", requestID(c), "panic", e)
 	}}))
 	app.Use(s.requestLog)
+	if len(s.opts.CORSOrigins) > 0 {
+		// Before every route, so that preflights are answered for all of them; after the
+		// request log, so that they are logged and counted.
+		app.Use(corsHandler(s.opts.CORSOrigins))
+	}
 
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)

@@ -17,6 +17,7 @@ import {labelPoints} from './geom.js';
 import {mountNav, mountLangSwitch} from './nav.js';
 import {swatch} from './legend.js';
 import {h} from './dom.js';
+import {csvRow} from './csv.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -394,19 +395,16 @@ function sortBy(c) {
 
 // exportCSV downloads the table as it is listed (filter and order) as UTF-8 CSV with a byte
 // order mark, so that Excel opens the Chinese text right; headers in the current language.
+// Names come from the data, so cells are neutralised against formulas (csv.js).
 function exportCSV() {
-  const esc = (v) => {
-    const s = v === null || v === undefined ? '' : String(v);
-    return /[",\r\n]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
   // Besides the table's columns: the code, the community, the street, the volunteers.
   const [name, ...rest] = COLUMNS;
   const head = [i18n.t('cov.col.code'), i18n.t(`cov.col.${name.key}`), i18n.t('cov.col.community'), i18n.t('cov.street'),
     ...rest.map((c) => i18n.t(`cov.col.${c.key}`, {m: state.walk})), i18n.t('cov.col.volunteers'), i18n.t('cov.col.gap_list')];
-  const lines = [head.map(esc).join(',')];
+  const lines = [csvRow(head)];
   for (const r of sortedRows()) {
-    lines.push([r.code, name.get(r), r.community?.name, r.street?.name, ...rest.map((c) => c.get(r)), r.volunteers,
-      r.gaps.map((g) => i18n.t(`gap.${g}`, {m: state.walk})).join('；')].map(esc).join(','));
+    lines.push(csvRow([r.code, name.get(r), r.community?.name, r.street?.name, ...rest.map((c) => c.get(r)), r.volunteers,
+      r.gaps.map((g) => i18n.t(`gap.${g}`, {m: state.walk})).join('；')]));
   }
   const blob = new Blob(['\ufeff', lines.join('\r\n'), '\r\n'], {type: 'text/csv;charset=utf-8'});
   const street = state.names.get(state.street) ?? state.street;

@@ -1,7 +1,8 @@
 // coverage.mjs drives the system Chromium through gridmap's coverage page (coverage.html) for
 // 龙山街道 of the mini dataset: the grids' gaps, the table and the map selecting each other, the
-// gap filter, sorting, the walking distance, the CSV export and English; it prints what it saw
-// as one JSON object on stdout; cmd/gridmap/browser_test.go judges it.
+// gap filter, sorting, the walking distance, the CSV export (whose cells must not start
+// formulas) and English; it prints what it saw as one JSON object on stdout;
+// cmd/gridmap/browser_test.go judges it.
 //
 //   node cmd/gridmap/testdata/browser/coverage.mjs http://127.0.0.1:8080 [screenshot-dir]
 
@@ -24,6 +25,8 @@ await run(async ({page, base, mark, result, shot}) => {
   const rows = () => page.evaluate(() => [...document.querySelectorAll('#table tbody tr')].map((tr) => ({
     code: tr.dataset.code, gaps: tr.dataset.gaps.split(' ').filter(Boolean), cells: [...tr.cells].map((c) => c.innerText)})));
   result.rows = await rows();
+  // The grids' names as the table shows them (the row header's text, before its code).
+  result.names = await page.evaluate(() => [...document.querySelectorAll('#table tbody tr')].map((tr) => tr.cells[0].firstChild.textContent));
   result.cards = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#gaps [data-gap]')]
     .map((b) => [b.dataset.gap || 'all', b.querySelector('.cv-card-value').textContent])));
   result.tiling = await page.evaluate(() => {

@@ -1,9 +1,9 @@
 // lib.mjs: what the browser scripts share: launching the system Chromium (never a downloaded
 // one) with WebGL on SwiftShader, recording what goes wrong on a page (console errors, uncaught
-// exceptions, failed requests), screenshots, and printing one JSON result on stdout that
-// cmd/gridmap/browser_test.go judges. A script fails only when it cannot run at all; a check
-// that goes wrong is reported in the JSON ("error" and what it did fill), so the test can say
-// what happened before.
+// exceptions, failed requests) and the Content-Security-Policy each page and frame came with,
+// screenshots, and printing one JSON result on stdout that cmd/gridmap/browser_test.go judges.
+// A script fails only when it cannot run at all; a check that goes wrong is reported in the
+// JSON ("error" and what it did fill), so the test can say what happened before.
 
 import {chromium} from 'playwright-core';
 import {createInterface} from 'node:readline';
@@ -47,6 +47,7 @@ export async function run(body, {viewport = {width: 1280, height: 800}} = {}) {
     consoleWarnings: [],
     pageErrors: [],
     failedRequests: [],
+    documents: [], // every page or frame loaded, with the Content-Security-Policy it came with
     expectedFailures: 0,
     aborted: 0,
     requests: 0,
@@ -110,6 +111,11 @@ export async function run(body, {viewport = {width: 1280, height: 800}} = {}) {
     });
     page.on('response', (resp) => {
       if (resp.status() >= 400) failed(`${resp.request().method()} ${resp.url()}: HTTP ${resp.status()}`);
+      if (resp.request().resourceType() === 'document') {
+        const doc = {url: resp.url(), csp: null};
+        result.documents.push(doc);
+        resp.headerValue('content-security-policy').then((v) => { doc.csp = v; }, () => {});
+      }
     });
     const session = {
       page, context, base, mark, result: result.page,
