@@ -358,15 +358,3 @@ func enumList(c *fiber.Ctx, param string, allowed []gridmap.Named) ([]string, er
 	return out, nil
 }
 
-// categories: GET /api/v1/categories — what intake accepts.
-func (s *Server) categories(c *fiber.Ctx) error {
-	if err := checkParams(c); err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
-	return c.JSON(fiber.Map{
-		"categories": gridmap.Categories, "channels": gridmap.Channels, "statuses": gridmap.Statuses,
-		"crs":           []string{gridmap.CRSWGS84, gridmap.CRSGCJ02, gridmap.CRSBD09},
-		"working_hours": "Mon-Fri 08:30-12:00, 14:00-17:30 China Standard Time; public holidays not modelled",
-	})
-}

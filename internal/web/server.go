@@ -66,6 +66,9 @@ type Options struct {
 	APIToken       string
 	PublicURL      string
 	MaxBatch       int
+	// Simulating says that this server runs a simulated city (GRIDMAP_SIMULATE): its pages show
+	// the demo badge.
+	Simulating bool
 	// Bench honours the benchmark headers X-Gridmap-Cache: bypass and X-Gridmap-Source: store
 	// on tile requests (GRIDMAP_BENCH=1); without it they are ignored.
 	Bench bool
@@ -88,6 +91,7 @@ type Server struct {
 	security securityHeaders
 	// statsCache shares the key figures among the displays polling them.
 	statsCache statsCache
+	demoCache  demoCache
 	started    time.Time
 }
 
@@ -159,6 +163,7 @@ func (s *Server) routes() {
 	api.Get("/red-positions", s.listPlaces(gridmap.RedPositions))
 	api.Get("/stations", s.listPlaces(gridmap.Stations))
 	api.Get("/categories", s.categories)
+	api.Get("/site", s.site)
 	if s.deps.Locator != nil {
 		api.Get("/locate", s.locateOne)
 		api.Post("/locate", s.locateMany)
