@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/gridmap/gridmap/internal/config"
 	"github.com/gridmap/gridmap/internal/intake"
 	"github.com/gridmap/gridmap/internal/live"
 	"github.com/gridmap/gridmap/internal/postgis"
+	"github.com/gridmap/gridmap/internal/simulate"
 	"github.com/gridmap/gridmap/internal/spatial"
 	"github.com/gridmap/gridmap/internal/tileservice"
 	"github.com/gridmap/gridmap/internal/web"
@@ -32,6 +34,8 @@ type App struct {
 	done   chan error
 	cancel context.CancelFunc
 	bg     chan struct{}
+	// sim is the simulated city's goroutine, waited for on Close.
+	sim sync.WaitGroup
 }
 
 // Start connects to the database, applies migrations, builds the point-in-grid index, follows
@@ -96,6 +100,11 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 		feed.Changed("incidents")
 	}}
 	intakeSvc.Start(runCtx, 4)
+	if cfg.SimulatePerHour > 0 {
+		log.Warn("GRIDMAP_SIMULATE is set: a simulated city reports and works incidents, marked simulated; demos only", "per_hour", cfg.SimulatePerHour)
+		city := simulate.New(db, intakeSvc, simulate.Options{PerHour: cfg.SimulatePerHour, Now: cfg.Clock.Now, Log: log})
+		a.sim.Go(func() { city.Run(runCtx) })
+	}
 	bench := cfg.Bench
 	var tileSQL func(ctx context.Context, layer string, fields []string, z, x, y uint32) ([]byte, error)
 	if bench {
@@ -118,6 +127,7 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 	}, web.Options{
 		Logger:         log,
 		Clock:          cfg.Clock,
+		Simulating:     cfg.SimulatePerHour > 0,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
 		RequestTimeout: cfg.RequestTimeout,
 		APIToken:       cfg.APIToken,
@@ -214,6 +224,7 @@ func (a *App) Close(ctx context.Context) error {
 	if a.cancel != nil {
 		a.cancel()
 		<-a.bg
+		a.sim.Wait()
 	}
 	if a.db != nil {
 		a.db.Close()

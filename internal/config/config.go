@@ -41,6 +41,9 @@ type Config struct {
 	FrameAncestors string
 	// Clock is where the server and every command read the current time (GRIDMAP_CLOCK).
 	Clock clock.Clock
+	// SimulatePerHour runs a simulated city reporting this many incidents an hour on average
+	// (GRIDMAP_SIMULATE; demos only); 0: none.
+	SimulatePerHour float64
 }
 
 // option is one environment variable: its name, default, help and how it lands in Config.
@@ -129,6 +132,8 @@ var options = []option{
 		set: func(c *Config, v string) (err error) { c.FrameAncestors, err = frameAncestors(v); return }},
 	{name: "GRIDMAP_CLOCK", help: "the time the server and commands run at: empty for the machine's clock, +8760h for a year ahead, or an RFC 3339 instant to start from (tests, demos)",
 		set: func(c *Config, v string) (err error) { c.Clock, err = clock.Parse(v); return }},
+	{name: "GRIDMAP_SIMULATE", def: "0", help: "demos only: a simulated city reports this many incidents an hour on average and works them; 0 is off, as production must be",
+		set: func(c *Config, v string) (err error) { c.SimulatePerHour, err = floatIn(v, 0, 100000); return }},
 	{name: "GRIDMAP_INDEX_REFRESH", def: "60s", help: "safety-net period for rebuilding caches even without a change notice (0 disables)",
 		set: func(c *Config, v string) (err error) {
 			c.IndexRefreshPeriod, err = durationIn(v, 0, 24*time.Hour)

@@ -212,6 +212,17 @@ type ItemResult struct {
 // repeated earlier in the batch) are reported as already stored and not stored again. All good
 // items are stored in one transaction, and Batch returns only after it committed.
 func (s *Service) Batch(ctx context.Context, reps []gridmap.Report) ([]ItemResult, error) {
+	return s.batch(ctx, reps, false)
+}
+
+// Replay stores reports that carry the status they have already reached (and when they were
+// resolved), as a dataset import does: for the program's own callers that record the past,
+// such as the simulated city filling in the hours before it started. Clients never reach it.
+func (s *Service) Replay(ctx context.Context, reps []gridmap.Report) ([]ItemResult, error) {
+	return s.batch(ctx, reps, true)
+}
+
+func (s *Service) batch(ctx context.Context, reps []gridmap.Report, withStatus bool) ([]ItemResult, error) {
 	now := s.now()
 	loc := s.Locator()
 	results := make([]ItemResult, len(reps))
@@ -228,7 +239,7 @@ func (s *Service) Batch(ctx context.Context, reps []gridmap.Report) ([]ItemResul
 			r.Errors = []gridmap.FieldError{{Field: "client_id", Message: "client_id is required in a batch, so that a retried batch stores nothing twice"}}
 			continue
 		}
-		if rep.Status != "" {
+		if rep.Status != "" && !withStatus {
 			r.Outcome = OutcomeRejected
 			r.Errors = []gridmap.FieldError{{Field: "status", Message: "new reports cannot set a status"}}
 			continue
