@@ -357,4 +357,3 @@ func enumList(c *fiber.Ctx, param string, allowed []gridmap.Named) ([]string, er
 	}
 	return out, nil
 }
-
