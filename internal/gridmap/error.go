@@ -11,7 +11,8 @@ const (
 	EInvalid      = "invalid"      // the input is wrong; the caller can fix it
 	ENotFound     = "not_found"    // the thing asked for does not exist
 	EConflict     = "conflict"     // the request clashes with the current state
-	EUnauthorized = "unauthorized" // the caller is not allowed to do this
+	EUnauthorized = "unauthorized" // the caller must sign in (or sign in again) to do this
+	EForbidden    = "forbidden"    // the caller is signed in but no role of theirs allows this
 	EUnavailable  = "unavailable"  // a dependency (the database) cannot be reached right now
 	ETooLarge     = "too_large"    // the request is larger than allowed
 	EInternal     = "internal"     // a bug or an unexpected failure; details are logged, not shown

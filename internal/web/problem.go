@@ -31,6 +31,7 @@ var statusOf = map[string]int{
 	gridmap.ENotFound:     http.StatusNotFound,
 	gridmap.EConflict:     http.StatusConflict,
 	gridmap.EUnauthorized: http.StatusUnauthorized,
+	gridmap.EForbidden:    http.StatusForbidden,
 	gridmap.EUnavailable:  http.StatusServiceUnavailable,
 	gridmap.ETooLarge:     http.StatusRequestEntityTooLarge,
 	gridmap.EInternal:     http.StatusInternalServerError,
@@ -43,8 +44,10 @@ func codeOfStatus(status int) string {
 		return gridmap.ENotFound
 	case status == http.StatusRequestEntityTooLarge:
 		return gridmap.ETooLarge
-	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+	case status == http.StatusUnauthorized:
 		return gridmap.EUnauthorized
+	case status == http.StatusForbidden:
+		return gridmap.EForbidden
 	case status == http.StatusServiceUnavailable:
 		return gridmap.EUnavailable
 	case status >= 500:
