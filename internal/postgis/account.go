@@ -38,7 +38,7 @@ func scanUser(r pgx.Row) (gridmap.User, string, error) {
 	return u, hash, nil
 }
 
-// scopeArray is a scope as stored: the city as the one prefix ''.
+// scopeArray is a scope as stored: the city as the one prefix ”.
 func scopeArray(s gridmap.Scope) []string {
 	if s.IsCity() {
 		return []string{""}
