@@ -85,7 +85,7 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	}
 	p.Title = http.StatusText(p.Status)
 	if p.Status >= 500 {
-		s.metrics.errors.Add(1)
+		s.metrics.errors.Inc()
 	}
 	c.Set(fiber.HeaderContentType, "application/problem+json; charset=utf-8")
 	c.Set(fiber.HeaderCacheControl, "no-store")
