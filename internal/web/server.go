@@ -124,12 +124,13 @@ func newServer(deps Deps, opts Options, immutable bool) *Server {
 		// kept as a map key froze /metrics (issue 7). Copying at each place a string outlives
 		// its handler would cost nothing, but one place forgotten, now or in a later change,
 		// brings the bug back; the setting closes the whole class at once.
-		// Its price, on a cached grid tile (z14, gzip; BenchmarkCachedTile, 2 cores shared with
-		// other work, medians of 10 interleaved runs): through the handler 4.2 µs of CPU, 8
-		// allocs and 371 B a request without, 4.8 µs, 21 allocs and 560 B with; over an
-		// in-memory connection 12.9 and 12.4 µs of CPU, a difference inside the runs' spread
+		// Its price, on a cached grid tile (z14, gzip; BenchmarkCachedTile on 2 cores shared
+		// with other work, medians of 10 interleaved runs, CPU time): through the handler
+		// 4.2 µs, 8 allocs and 371 B a request without, 4.8 µs, 21 allocs and 560 B with; over
+		// an in-memory connection 12.9 and 12.4 µs, a difference inside the runs' spread
 		// (±2 µs). Over TCP a tile costs the machine about 30 µs (60,000 tiles/s on two cores),
-		// so the setting costs at most 2-3% of cached-tile throughput.
+		// so the setting costs at most 2-3% of cached-tile throughput. README, Speed, has the
+		// wall-clock figures.
 		// fasthttp's own accessors (c.Context(), c.Request(), c.Response()) still lend their
 		// bytes: copy what is kept from them (string(b) does).
 		Immutable:             immutable,
