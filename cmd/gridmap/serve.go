@@ -137,17 +137,10 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 		CORSOrigins:    cfg.CORSOrigins,
 		FrameAncestors: cfg.FrameAncestors,
 	})
-	a.server.AddMetrics(func() []web.Metric {
-		builds, failed, last, version := a.index.Stats()
-		return []web.Metric{
-			{Name: "gridmap_index_grids", Help: "Grids in the point-in-grid index.", Type: "gauge", Value: float64(a.index.Get().Snap.Len())},
-			{Name: "gridmap_index_version", Help: "Snapshots of the index published so far.", Type: "gauge", Value: float64(version)},
-			{Name: "gridmap_index_builds_total", Help: "Index rebuilds.", Type: "counter", Value: float64(builds)},
-			{Name: "gridmap_index_build_failures_total", Help: "Failed index rebuilds.", Type: "counter", Value: float64(failed)},
-			{Name: "gridmap_index_build_seconds", Help: "Duration of the last index rebuild.", Type: "gauge", Value: last.Seconds()},
-		}
-	})
-	a.server.AddMetrics(func() []web.Metric { return tileMetrics(a.tiles.Stats()) })
+	if err := a.server.Register(newIndexCollector(a.index), newTileCollector(a.tiles)); err != nil {
+		a.Close(context.Background())
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		a.Close(context.Background())
@@ -157,34 +150,6 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 	go func() { a.done <- a.server.Serve(ln) }()
 	log.Info("gridmap serving", append([]any{"url", "http://" + ln.Addr().String()}, cfg.Redacted()...)...)
 	return a, nil
-}
-
-// tileMetrics turns the tile service's counters into /metrics samples.
-func tileMetrics(st tileservice.Stats) []web.Metric {
-	out := []web.Metric{
-		{Name: "gridmap_tile_cache_entries", Help: "Tiles in the cache.", Type: "gauge", Value: float64(st.CacheEntries)},
-		{Name: "gridmap_tile_cache_bytes", Help: "Bytes of cached tiles.", Type: "gauge", Value: float64(st.CacheBytes)},
-		{Name: "gridmap_tile_cache_evictions_total", Help: "Tiles evicted to stay within GRIDMAP_TILE_CACHE_BYTES.", Type: "counter", Value: float64(st.Evictions)},
-		{Name: "gridmap_tiles_total", Help: "Tile requests by how the tile was found.", Type: "counter", Labels: `cache="hit"`, Value: float64(st.Hits)},
-		{Name: "gridmap_tiles_total", Help: "Tile requests by how the tile was found.", Type: "counter", Labels: `cache="miss"`, Value: float64(st.Misses)},
-		{Name: "gridmap_tiles_total", Help: "Tile requests by how the tile was found.", Type: "counter", Labels: `cache="shared"`, Value: float64(st.Shared)},
-		{Name: "gridmap_tiles_total", Help: "Tile requests by how the tile was found.", Type: "counter", Labels: `cache="bypass"`, Value: float64(st.Bypassed)},
-		{Name: "gridmap_tiles_from_store_total", Help: "Tiles drawn from PostGIS because the layer's snapshot was not current.", Type: "counter", Value: float64(st.StoreTiles)},
-	}
-	for _, l := range st.Layers {
-		labels := `layer="` + l.Layer + `"`
-		mem := 0.0
-		if l.InMemory {
-			mem = 1
-		}
-		out = append(out,
-			web.Metric{Name: "gridmap_tile_layer_features", Help: "Features in the layer's snapshot.", Type: "gauge", Labels: labels, Value: float64(l.Features)},
-			web.Metric{Name: "gridmap_tile_layer_in_memory", Help: "1 when the layer's tiles come from its snapshot, 0 while they come from PostGIS.", Type: "gauge", Labels: labels, Value: mem},
-			web.Metric{Name: "gridmap_tile_layer_builds_total", Help: "Snapshot builds of the layer.", Type: "counter", Labels: labels, Value: float64(l.Builds)},
-			web.Metric{Name: "gridmap_tile_layer_build_seconds", Help: "Duration of the layer's last snapshot build.", Type: "gauge", Labels: labels, Value: l.LastBuild.Seconds()},
-		)
-	}
-	return out
 }
 
 // periodic calls fn every period until ctx ends: a safety net beside LISTEN/NOTIFY.

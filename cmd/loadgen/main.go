@@ -6,9 +6,11 @@
 //	go run ./cmd/loadgen -scenario intake-single -duration 10s -c 16
 //	go run ./cmd/loadgen -scenario tiles -layer grids -z 14 -c 8 -duration 10s
 //	go run ./cmd/loadgen -suite tiles -serve 'postgres://gridmap:gridmap@127.0.0.1:5432/gridmap_dev?sslmode=disable'
+//	go run ./cmd/loadgen -scenario mixed -c 16 -duration 10m -serve 'postgres://…/gridmap_mixed?sslmode=disable'
 //
 // It prints requests, items per second and latency percentiles; -suite tiles runs the whole tile
-// benchmark matrix and prints it as a markdown table (see suite.go).
+// benchmark matrix and prints it as a markdown table (see suite.go); -scenario mixed is a soak
+// run of every kind of request with /metrics scraped every second (see mixed.go).
 package main
 
 import (
@@ -47,16 +49,18 @@ type options struct {
 	gzip        bool
 	seed        uint64
 	bbox        [4]float64
+	serve       bool // the run serves a database itself (-serve)
 }
 
 func main() {
 	var o options
 	flag.StringVar(&o.base, "url", "http://127.0.0.1:8080", "gridmap base URL (loopback only)")
-	flag.StringVar(&o.scenario, "scenario", "intake-batch", "intake-batch, intake-single, tiles or locate")
+	flag.StringVar(&o.scenario, "scenario", "intake-batch", "intake-batch, intake-single, tiles, locate or mixed")
 	suite := flag.String("suite", "", "tiles: run the tile benchmark matrix and print a markdown table")
 	suiteDur := flag.Duration("suite-duration", 3*time.Second, "suite: duration of each cell")
-	serveDB := flag.String("serve", "", "suite: build cmd/gridmap and serve this database on a free loopback port with GRIDMAP_BENCH=1 for the run (else -url must be such a server)")
-	flag.DurationVar(&o.duration, "duration", 10*time.Second, "how long to run (at most 5m)")
+	serveDB := flag.String("serve", "", "build cmd/gridmap and serve this database on a free loopback port for the run, instead of -url (with GRIDMAP_BENCH=1 except for -scenario mixed)")
+	scrapeEvery := flag.Duration("scrape", time.Second, "mixed: scrape /metrics this often")
+	flag.DurationVar(&o.duration, "duration", 10*time.Second, "how long to run (at most 5m; 30m for -scenario mixed)")
 	flag.Int64Var(&o.maxRequests, "n", 1_000_000, "stop after this many requests")
 	flag.IntVar(&o.concurrency, "c", 4, "concurrent clients")
 	flag.IntVar(&o.batch, "batch", 1000, "incidents per batch (intake-batch), points per request (locate)")
@@ -76,8 +80,15 @@ func main() {
 	if err := checkLoopback(o.base); err != nil {
 		fail("loadgen: %v", err)
 	}
-	if o.duration > 5*time.Minute || o.duration <= 0 {
-		fail("loadgen: -duration must be between 0 and 5m")
+	maxDuration := 5 * time.Minute
+	if o.scenario == "mixed" {
+		maxDuration = 30 * time.Minute // a soak run
+	}
+	if o.duration > maxDuration || o.duration <= 0 {
+		fail("loadgen: -duration must be between 0 and %s", maxDuration)
+	}
+	if *scrapeEvery <= 0 {
+		fail("loadgen: -scrape must be positive")
 	}
 	switch o.source {
 	case "go", "store", "sql":
@@ -96,11 +107,37 @@ func main() {
 		}
 		return
 	}
-	res, err := run(context.Background(), o)
-	if err != nil {
+	if err := runScenario(context.Background(), o, *serveDB, *scrapeEvery, os.Stdout, os.Stderr); err != nil {
 		fail("loadgen: %v", err)
 	}
-	res.print(os.Stdout, o)
+}
+
+// runScenario runs one scenario and prints its figures, against a server it starts on serveDB
+// (and stops before returning) if that is set.
+func runScenario(ctx context.Context, o options, serveDB string, scrapeEvery time.Duration, out, logw io.Writer) error {
+	var alive func() error
+	if serveDB != "" {
+		srv, err := startServer(ctx, serveDB, o.scenario != "mixed", logw)
+		if err != nil {
+			return err
+		}
+		defer srv.stop(logw)
+		o.base, o.serve, alive = srv.url, true, srv.exited
+	}
+	if o.scenario == "mixed" {
+		res, err := runMixed(ctx, o, scrapeEvery, alive)
+		if err != nil {
+			return err
+		}
+		res.print(out, o, scrapeEvery)
+		return nil
+	}
+	res, err := run(ctx, o)
+	if err != nil {
+		return err
+	}
+	res.print(out, o)
+	return nil
 }
 
 func fail(format string, args ...any) {

@@ -60,7 +60,7 @@ type suiteRow struct {
 
 func runTileSuite(ctx context.Context, o options, cell time.Duration, serveDB string, out, logw io.Writer) error {
 	if serveDB != "" {
-		srv, err := startServer(ctx, serveDB, logw)
+		srv, err := startServer(ctx, serveDB, true, logw)
 		if err != nil {
 			return err
 		}
@@ -223,17 +223,32 @@ func tileLayerMetrics(client *http.Client, base string) (map[string]bool, map[st
 	return inMem, counts, sc.Err()
 }
 
-// server is a gridmap server this process built and started for the suite.
+// server is a gridmap server this process built and started for a run.
 type server struct {
-	cmd *exec.Cmd
-	dir string
-	url string
+	cmd    *exec.Cmd
+	dir    string
+	url    string
+	waited chan struct{} // closed when the process has ended
+	err    error         // how it ended, once waited is closed
 }
 
-// startServer builds cmd/gridmap and serves db on a free loopback port with the benchmark
-// switch on and request logging off (log level warn), so that the suite measures tiles and not
-// log lines.
-func startServer(ctx context.Context, db string, logw io.Writer) (*server, error) {
+// exited is nil while the server process runs, and how it ended once it has.
+func (s *server) exited() error {
+	select {
+	case <-s.waited:
+		if s.err == nil {
+			return errors.New("exited with status 0")
+		}
+		return s.err
+	default:
+		return nil
+	}
+}
+
+// startServer builds cmd/gridmap and serves db on a free loopback port with request logging off
+// (log level warn), so that a run measures requests and not log lines, and with the benchmark
+// switch GRIDMAP_BENCH if bench.
+func startServer(ctx context.Context, db string, bench bool, logw io.Writer) (*server, error) {
 	gomod, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
 	if err != nil || strings.TrimSpace(string(gomod)) == "" || strings.TrimSpace(string(gomod)) == os.DevNull {
 		return nil, fmt.Errorf("-serve must run inside the gridmap module: %v", err)
@@ -263,13 +278,21 @@ func startServer(ctx context.Context, db string, logw io.Writer) (*server, error
 		return nil, err
 	}
 	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+db, "GRIDMAP_ADDR="+addr, "GRIDMAP_BENCH=1", "GRIDMAP_LOG_LEVEL=warn")
+	benchSwitch := "GRIDMAP_BENCH=0"
+	if bench {
+		benchSwitch = "GRIDMAP_BENCH=1"
+	}
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+db, "GRIDMAP_ADDR="+addr, benchSwitch, "GRIDMAP_LOG_LEVEL=warn")
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	s := &server{cmd: cmd, dir: dir, url: "http://" + addr}
+	s := &server{cmd: cmd, dir: dir, url: "http://" + addr, waited: make(chan struct{})}
+	go func() {
+		s.err = cmd.Wait()
+		close(s.waited)
+	}()
 	client := &http.Client{Timeout: 2 * time.Second}
 	for deadline := time.Now().Add(2 * time.Minute); ; {
 		if code, err := status(client, s.url+"/readyz"); err == nil && code == 200 {
@@ -287,13 +310,11 @@ func startServer(ctx context.Context, db string, logw io.Writer) (*server, error
 // stop interrupts the server it started, waits for it and removes its files.
 func (s *server) stop(logw io.Writer) {
 	s.cmd.Process.Signal(os.Interrupt)
-	done := make(chan error, 1)
-	go func() { done <- s.cmd.Wait() }()
 	select {
-	case <-done:
+	case <-s.waited:
 	case <-time.After(20 * time.Second):
 		s.cmd.Process.Kill()
-		<-done
+		<-s.waited
 		fmt.Fprintln(logw, "loadgen: the server did not stop within 20s and was killed")
 	}
 	os.RemoveAll(s.dir)

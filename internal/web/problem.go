@@ -88,7 +88,7 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	}
 	p.Title = http.StatusText(p.Status)
 	if p.Status >= 500 {
-		s.metrics.errors.Add(1)
+		s.metrics.errors.Inc()
 	}
 	if p.Status == http.StatusServiceUnavailable {
 		// The database or a limit is in the way for now: a client should come back, not give up.

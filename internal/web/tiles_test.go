@@ -27,6 +27,12 @@ import (
 // change in a tile was dropped by this instance's own hooks.
 func newTileServer(t *testing.T, opts web.Options) *web.Server {
 	t.Helper()
+	return web.New(tileDeps(t), opts)
+}
+
+// tileDeps are newTileServer's dependencies.
+func tileDeps(t testing.TB) web.Deps {
+	t.Helper()
 	ctx := context.Background()
 	db := openMini(t)
 	locator := miniLocator(t, db)
@@ -34,8 +40,8 @@ func newTileServer(t *testing.T, opts web.Options) *web.Server {
 	if err := ts.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return web.New(web.Deps{Divisions: db, Incidents: db, Features: db, Health: db, Locator: locator, Tiles: ts,
-		Intake: &intake.Service{Store: db, Locator: locator, Stored: ts.IncidentsStored}}, opts)
+	return web.Deps{Divisions: db, Incidents: db, Features: db, Health: db, Locator: locator, Tiles: ts,
+		Intake: &intake.Service{Store: db, Locator: locator, Stored: ts.IncidentsStored}}
 }
 
 func getWith(t *testing.T, s *web.Server, target string, header ...string) response {

@@ -22,7 +22,7 @@ import (
 var miniSeed = datasettest.MiniDivisions()
 
 // openMini opens a fresh database holding the mini dataset's divisions and places.
-func openMini(t *testing.T) *postgis.DB {
+func openMini(t testing.TB) *postgis.DB {
 	t.Helper()
 	db, err := postgis.Open(context.Background(), testdb.NewSeeded(t, miniSeed), nil)
 	if err != nil {
@@ -33,7 +33,7 @@ func openMini(t *testing.T) *postgis.DB {
 }
 
 // miniLocator is the real index over db's grids.
-func miniLocator(t *testing.T, db *postgis.DB) func() intake.Locator {
+func miniLocator(t testing.TB, db *postgis.DB) func() intake.Locator {
 	t.Helper()
 	loc, err := intake.LoadLocator(context.Background(), db, spatial.Options{})
 	if err != nil {
