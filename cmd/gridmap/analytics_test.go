@@ -18,9 +18,11 @@ func TestAnalyticsEndpoints(t *testing.T) {
 	if code, _, stderr := gridmapCmd(t, url, "import", "-q", datasettest.Dir()); code != 0 {
 		t.Fatal(stderr)
 	}
+	tok := commandToken(t, url)
 	base := "http://" + startApp(t, url, nil).Addr()
+	get := func(path string) (int, string) { return httpDo(t, "GET", base+path, "", tok) }
 
-	code, body := httpGet(t, base+"/api/v1/coverage?community=350181003003&walk_m=300")
+	code, body := get("/api/v1/coverage?community=350181003003&walk_m=300")
 	var cov struct {
 		Grids []struct {
 			Code            string   `json:"code"`
@@ -42,16 +44,16 @@ func TestAnalyticsEndpoints(t *testing.T) {
 	if strings.Join(g2.Gaps, ",") != "no_grid_worker,no_party_member,no_red_position_nearby" {
 		t.Errorf("grid 2: %+v", g2)
 	}
-	if code, body := httpGet(t, base+"/api/v1/coverage?walk_m=5"); code != 400 || !strings.Contains(body, `"field":"walk_m"`) {
+	if code, body := get("/api/v1/coverage?walk_m=5"); code != 400 || !strings.Contains(body, `"field":"walk_m"`) {
 		t.Errorf("bad walk_m: %d %s", code, body)
 	}
-	if code, body := httpGet(t, base+"/api/v1/tiling?street=350181003"); code != 200 || !strings.Contains(body, `"features":[]`) {
+	if code, body := get("/api/v1/tiling?street=350181003"); code != 200 || !strings.Contains(body, `"features":[]`) {
 		t.Errorf("tiling: %d %s", code, body)
 	}
 	if code, body := httpGet(t, base+"/api/v1/stats"); code != 200 || !strings.Contains(body, `"grids":2`) || !strings.Contains(body, `"hourly_24h":[`) {
 		t.Errorf("stats: %d %s", code, body)
 	}
-	if code, body := httpGet(t, base+"/api/v1/hotspots?since=2026-01-01&f=geojson"); code != 200 || !strings.Contains(body, `"per_100_households"`) {
+	if code, body := get("/api/v1/hotspots?since=2026-01-01&f=geojson"); code != 200 || !strings.Contains(body, `"per_100_households"`) {
 		t.Errorf("hotspots: %d %s", code, body)
 	}
 }
@@ -82,6 +84,7 @@ func TestLiveEvents(t *testing.T) {
 	if code, _, stderr := gridmapCmd(t, url, "import", "-q", datasettest.Dir()); code != 0 {
 		t.Fatal(stderr)
 	}
+	tok := commandToken(t, url)
 	a := startApp(t, url, nil)
 	b := startApp(t, url, nil)
 	baseA, baseB := "http://"+a.Addr(), "http://"+b.Addr()
@@ -98,7 +101,7 @@ func TestLiveEvents(t *testing.T) {
 	r := bufio.NewReader(resp.Body)
 	var ids []int64
 	for i := 0; i < 3; i++ {
-		code, body := httpDo(t, "POST", baseA+"/api/v1/incidents", fmt.Sprintf(`{"lon":119.375,"lat":25.73,"category":"noise","channel":"wechat_group","reporter":"1390000%04d"}`, i))
+		code, body := httpDo(t, "POST", baseA+"/api/v1/incidents", fmt.Sprintf(`{"lon":119.375,"lat":25.73,"category":"noise","channel":"wechat_group","reporter":"1390000%04d"}`, i), tok)
 		if code != 201 {
 			t.Fatalf("report: %d %s", code, body)
 		}

@@ -23,10 +23,11 @@ func TestBareDateMeansOneThing(t *testing.T) {
 	if code, _, stderr := gridmapCmd(t, url, "import", "-q", d); code != 0 {
 		t.Fatalf("import: %s", stderr)
 	}
+	tok := bearer(commandToken(t, url))
 	base := "http://" + startApp(t, url, nil).Addr()
 	count := func(path, field string) int {
 		t.Helper()
-		status, _, body := call(t, base, "GET", path, "", nil)
+		status, _, body := call(t, base, "GET", path, "", tok)
 		if status != 200 {
 			t.Fatalf("GET %s: %d %s", path, status, body)
 		}

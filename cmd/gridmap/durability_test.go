@@ -46,8 +46,11 @@ type batchSummary struct {
 }
 
 // postBatch sends a batch and returns its summary, or an error when the request failed.
-func postBatch(base, body string) (batchSummary, int, error) {
-	resp, err := http.Post(base+"/api/v1/incidents/batch", "application/x-ndjson", strings.NewReader(body))
+func postBatch(base, body, token string) (batchSummary, int, error) {
+	req, _ := http.NewRequest("POST", base+"/api/v1/incidents/batch", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-ndjson")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return batchSummary{}, 0, err
 	}
@@ -64,6 +67,7 @@ func TestBatchRetriedAfterCutConnection(t *testing.T) {
 	if code, _, stderr := gridmapCmd(t, url, "import", "-q", datasettest.Dir()); code != 0 {
 		t.Fatal(stderr)
 	}
+	tok := commandToken(t, url)
 	a := startApp(t, url, nil)
 	body := batchBody("cut", 2000)
 
@@ -72,7 +76,7 @@ func TestBatchRetriedAfterCutConnection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fmt.Fprintf(conn, "POST /api/v1/incidents/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\nContent-Length: %d\r\n\r\n%s", len(body), body[:len(body)/2])
+	fmt.Fprintf(conn, "POST /api/v1/incidents/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\nAuthorization: Bearer %s\r\nContent-Length: %d\r\n\r\n%s", tok, len(body), body[:len(body)/2])
 	conn.Close()
 	time.Sleep(200 * time.Millisecond)
 	if n := countStored(t, url, "batch:cut-%"); n != 0 {
@@ -84,7 +88,7 @@ func TestBatchRetriedAfterCutConnection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fmt.Fprintf(conn, "POST /api/v1/incidents/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+	fmt.Fprintf(conn, "POST /api/v1/incidents/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\nAuthorization: Bearer %s\r\nContent-Length: %d\r\n\r\n%s", tok, len(body), body)
 	conn.Close()
 
 	// The client retries until it gets an answer.
@@ -92,7 +96,7 @@ func TestBatchRetriedAfterCutConnection(t *testing.T) {
 	var s batchSummary
 	for i := 0; ; i++ {
 		var code int
-		s, code, err = postBatch(base, body)
+		s, code, err = postBatch(base, body, tok)
 		if err == nil && code == 200 {
 			break
 		}
@@ -116,6 +120,7 @@ func TestBatchesSurviveDatabaseConnectionLoss(t *testing.T) {
 	if code, _, stderr := gridmapCmd(t, url, "import", "-q", datasettest.Dir()); code != 0 {
 		t.Fatal(stderr)
 	}
+	tok := commandToken(t, url)
 	a := startApp(t, url, nil)
 	base := "http://" + a.Addr()
 	killer, err := postgis.Open(context.Background(), url, nil)
@@ -151,7 +156,7 @@ WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_n
 			for b := 0; b < batches; b++ {
 				body := batchBody(fmt.Sprintf("kill-%d-%d", c, b), size)
 				for try := 0; ; try++ {
-					_, code, err := postBatch(base, body)
+					_, code, err := postBatch(base, body, tok)
 					if err == nil && code == 200 {
 						break
 					}
@@ -186,6 +191,7 @@ func TestConcurrentSingleReportsShareKeys(t *testing.T) {
 	if code, _, stderr := gridmapCmd(t, url, "import", "-q", datasettest.Dir()); code != 0 {
 		t.Fatal(stderr)
 	}
+	tok := commandToken(t, url)
 	a := startApp(t, url, nil)
 	base := "http://" + a.Addr()
 	ids := make([]sync.Map, 5)
@@ -198,6 +204,7 @@ func TestConcurrentSingleReportsShareKeys(t *testing.T) {
 			req, _ := http.NewRequest("POST", base+"/api/v1/incidents", strings.NewReader(fmt.Sprintf(`{"lon":119.375,"lat":25.73,"category":"noise","channel":"walk_in","description":"key %d"}`, k)))
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("Idempotency-Key", fmt.Sprintf("shared-%d", k))
+			req.Header.Set("Authorization", "Bearer "+tok)
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Error(err)

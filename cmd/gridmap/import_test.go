@@ -17,7 +17,13 @@ func gridmapCmd(t *testing.T, url string, args ...string) (code int, stdout, std
 	return gridmapCmdEnv(t, url, nil, args...)
 }
 
-// gridmapCmdEnv runs the command line with more environment variables set.
+// stdinKey is the key of gridmapCmdEnv's map whose value is piped to the command's standard input.
+const stdinKey = "<stdin>"
+
+func stdinOf(extra map[string]string) string { return extra[stdinKey] }
+
+// gridmapCmdEnv runs the command line with more environment variables set (and stdinKey's
+// value on standard input).
 func gridmapCmdEnv(t *testing.T, url string, extra map[string]string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
@@ -25,7 +31,7 @@ func gridmapCmdEnv(t *testing.T, url string, extra map[string]string, args ...st
 	for k, v := range extra {
 		env[k] = v
 	}
-	code = run(context.Background(), args, func(k string) string { return env[k] }, &out, &errOut)
+	code = run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(stdinOf(extra)), &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 

@@ -33,10 +33,14 @@ func locateGrid(t *testing.T, base string, lon, lat float64) string {
 	return r.Result.Grid.Code
 }
 
-func httpDo(t *testing.T, method, url, body string) (int, string) {
+// httpDo sends a request with an API token ("" for none).
+func httpDo(t *testing.T, method, url, body, token string) (int, string) {
 	t.Helper()
 	req, _ := http.NewRequest(method, url, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -72,6 +76,7 @@ func TestTwoInstancesFollowGridChanges(t *testing.T) {
 	if code, _, stderr := gridmapCmd(t, url, "import", "-q", datasettest.Dir()); code != 0 {
 		t.Fatalf("import: %s", stderr)
 	}
+	tok := commandToken(t, url)
 	a := startApp(t, url, map[string]string{"GRIDMAP_INDEX_REFRESH": "0"})
 	b := startApp(t, url, map[string]string{"GRIDMAP_INDEX_REFRESH": "0"})
 	baseA, baseB := "http://"+a.Addr(), "http://"+b.Addr()
@@ -79,7 +84,7 @@ func TestTwoInstancesFollowGridChanges(t *testing.T) {
 	if g := locateGrid(t, baseB, lon, lat); g != "350181003003001" {
 		t.Fatalf("before the change B says %q", g)
 	}
-	code, body := httpDo(t, "POST", baseA+"/api/v1/incidents", fmt.Sprintf(`{"lon":%v,"lat":%v,"category":"noise","channel":"grid_patrol"}`, lon, lat))
+	code, body := httpDo(t, "POST", baseA+"/api/v1/incidents", fmt.Sprintf(`{"lon":%v,"lat":%v,"category":"noise","channel":"grid_patrol"}`, lon, lat), tok)
 	if code != 201 {
 		t.Fatalf("report: %d %s", code, body)
 	}
@@ -92,7 +97,7 @@ func TestTwoInstancesFollowGridChanges(t *testing.T) {
 		{"350181003003002", "融东社区第2网格", square(119.378, 119.39)},
 	} {
 		code, body := httpDo(t, "PUT", baseA+"/api/v1/grids/"+step.code,
-			`{"type":"Feature","geometry":`+step.geom+`,"properties":{"name":"`+step.name+`","households":300,"population":900}}`)
+			`{"type":"Feature","geometry":`+step.geom+`,"properties":{"name":"`+step.name+`","households":300,"population":900}}`, tok)
 		if code != 200 {
 			t.Fatalf("PUT %s: %d %s", step.code, code, body)
 		}
@@ -101,7 +106,7 @@ func TestTwoInstancesFollowGridChanges(t *testing.T) {
 	t.Logf("instance B followed the change in %v", took)
 
 	// The open incident moved with the boundary, with an audit event that says why.
-	_, body = httpGet(t, fmt.Sprintf("%s/api/v1/incidents/%d", baseB, created.ID))
+	_, body = httpDo(t, "GET", fmt.Sprintf("%s/api/v1/incidents/%d", baseB, created.ID), "", tok)
 	if !strings.Contains(body, `"code":"350181003003002"`) || strings.Count(body, `"to":"assigned"`) != 2 {
 		t.Errorf("incident not reassigned: %s", body)
 	}
@@ -133,7 +138,7 @@ WHERE datname = current_database() AND query = 'LISTEN gridmap_changes'`).Scan(&
 		{"350181003003001", "融东社区第1网格", square(119.37, 119.38)},
 	} {
 		code, body := httpDo(t, "PUT", baseA+"/api/v1/grids/"+step.code,
-			`{"type":"Feature","geometry":`+step.geom+`,"properties":{"name":"`+step.name+`","households":300,"population":900}}`)
+			`{"type":"Feature","geometry":`+step.geom+`,"properties":{"name":"`+step.name+`","households":300,"population":900}}`, tok)
 		if code != 200 {
 			t.Fatalf("PUT %s: %d %s", step.code, code, body)
 		}

@@ -23,13 +23,13 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
 
 // run executes one subcommand and returns the process exit code.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		usage(stderr)
 		return 2
@@ -39,7 +39,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "help", "-h", "--help":
 		usage(stdout)
 		return 0
-	case "serve", "migrate", "import":
+	case "serve", "migrate", "import", "user", "token":
 	default:
 		fmt.Fprintf(stderr, "gridmap: unknown command %q\n\n", cmd)
 		usage(stderr)
@@ -58,6 +58,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = migrate(ctx, cfg, log)
 	case "import":
 		return importCmd(ctx, cfg, log, rest, stdout, stderr)
+	case "user", "token":
+		return accountCmd(ctx, cfg, cmd, rest, stdin, stdout, stderr)
 	}
 	if err != nil {
 		log.Error(cmd+" failed", "err", err)
@@ -77,6 +79,18 @@ usage:
                                     load a dataset folder (streets, communities, grids, red_positions,
                                     stations, staff, incidents .geojson) or one GeoJSON file; a dataset
                                     declaring as_of is moved to end today unless -keep-times
+  gridmap user add LOGIN --role ROLE [--scope CODE] [--name NAME] [--staff ID]
+                                    make an account (password from standard input, or made up
+                                    and printed once); roles: admin, command, street, community,
+                                    grid_worker, party_member, volunteer, department, integration;
+                                    scope: city, or street, community or grid codes
+  gridmap user list | disable LOGIN | enable LOGIN | passwd LOGIN
+  gridmap user roles LOGIN ROLE=SCOPE [ROLE=SCOPE ...]
+                                    replace an account's roles
+  gridmap user demo                 make the demo's accounts (demos only: one password for all)
+  gridmap token create LOGIN [--name NAME] [--expires DURATION]
+                                    make an API token acting as LOGIN (printed once)
+  gridmap token list LOGIN | revoke LOGIN ID
   gridmap help                      this text
 
 environment:

@@ -93,7 +93,7 @@ func mixedRequests() []mixedRequest {
 		{method: "GET", path: "/tiles/grids/14/1/2.png", route: tileR},
 		{method: "GET", path: "/tiles/grids.json", route: "/tiles/:file"},
 		{method: "GET", path: "/tiles/nothing", route: "/tiles/:file"},
-		{method: "GET", path: "/ogc", route: "/ogc/"}, // the group's root, as registered
+		{method: "GET", path: "/ogc", route: "/ogc"},
 		{method: "GET", path: "/ogc/conformance", route: "/ogc/conformance"},
 		{method: "GET", path: "/ogc/collections", route: "/ogc/collections"},
 		{method: "GET", path: "/ogc/collections/grids", route: "/ogc/collections/:id"},

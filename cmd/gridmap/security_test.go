@@ -201,7 +201,7 @@ func TestBrowserSettingsInHelpAndChecked(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			env := map[string]string{"DATABASE_URL": "postgres://gridmap@127.0.0.1:1/none", tt.variable: tt.value}
 			var out, errOut strings.Builder
-			code := run(context.Background(), []string{"serve"}, func(k string) string { return env[k] }, &out, &errOut)
+			code := run(context.Background(), []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errOut)
 			if code != 1 || !strings.Contains(errOut.String(), tt.want) {
 				t.Errorf("gridmap serve with %s=%s: exit %d, %q; want exit 1 saying %q", tt.variable, tt.value, code, errOut.String(), tt.want)
 			}

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gridmap/gridmap/internal/auth"
 	"github.com/gridmap/gridmap/internal/config"
 	"github.com/gridmap/gridmap/internal/intake"
 	"github.com/gridmap/gridmap/internal/live"
@@ -123,6 +124,9 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 		Tiles:     a.tiles,
 		Analytics: db,
 		Feed:      feed,
+		Auth:      auth.New(db, cfg.Clock, cfg.SessionTTL),
+		Accounts:  db,
+		Staff:     db,
 		TileSQL:   tileSQL,
 	}, web.Options{
 		Logger:         log,
@@ -130,7 +134,6 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 		Simulating:     cfg.SimulatePerHour > 0,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
 		RequestTimeout: cfg.RequestTimeout,
-		APIToken:       cfg.APIToken,
 		PublicURL:      cfg.PublicURL,
 		MaxBatch:       cfg.MaxBatchItems,
 		Bench:          bench,

@@ -47,7 +47,8 @@ func pollTile(t *testing.T, url string, ok func(body string) bool) time.Duration
 // A's very next tile request shows it (its intake hook dropped the tile before answering 201),
 // and B's tiles follow through the database's change notice.
 func TestTilesFollowNewIncidents(t *testing.T) {
-	a, _ := miniApp(t)
+	a, url := miniApp(t)
+	tok := commandToken(t, url)
 	b := startApp(t, a.cfg.DatabaseURL, map[string]string{"GRIDMAP_INDEX_REFRESH": "0"})
 	baseA, baseB := "http://"+a.Addr(), "http://"+b.Addr()
 	p := orb.Point{119.3755, 25.7255}
@@ -67,7 +68,7 @@ func TestTilesFollowNewIncidents(t *testing.T) {
 		}
 	}
 
-	code, body := httpDo(t, "POST", baseA+"/api/v1/incidents", fmt.Sprintf(`{"lon":%v,"lat":%v,"category":"safety_hazard","channel":"hotline_12345","reporter":"13800000000"}`, p[0], p[1]))
+	code, body := httpDo(t, "POST", baseA+"/api/v1/incidents", fmt.Sprintf(`{"lon":%v,"lat":%v,"category":"safety_hazard","channel":"hotline_12345","reporter":"13800000000"}`, p[0], p[1]), tok)
 	if code != 201 {
 		t.Fatalf("report: %d %s", code, body)
 	}

@@ -23,12 +23,13 @@ func TestDatePathsAYearAhead(t *testing.T) {
 	if code, _, stderr := gridmapCmdEnv(t, db, env, "import", "-q", geodataDir()); code != 0 {
 		t.Fatalf("import: %s", stderr)
 	}
+	tok := bearer(newTokenEnv(t, db, env, "command-centre", "command", "city")) // made a year ahead too
 	env["GRIDMAP_SIMULATE"] = "600"
 	a := startApp(t, db, env)
 	base := "http://" + a.Addr()
 	get := func(path string, v any) {
 		t.Helper()
-		status, _, body := call(t, base, "GET", path, "", nil)
+		status, _, body := call(t, base, "GET", path, "", tok)
 		if status != 200 {
 			t.Fatalf("GET %s: %d %s", path, status, body)
 		}
@@ -115,7 +116,7 @@ func TestDatePathsAYearAhead(t *testing.T) {
 	}
 
 	// A new report is due in working hours after it, and not overdue.
-	status, _, body := call(t, base, "POST", "/api/v1/incidents", `{"lon":119.3779,"lat":25.7464,"category":"safety_hazard","channel":"grid_patrol"}`, nil)
+	status, _, body := call(t, base, "POST", "/api/v1/incidents", `{"lon":119.3779,"lat":25.7464,"category":"safety_hazard","channel":"grid_patrol"}`, tok)
 	var in struct {
 		ReportedAt time.Time `json:"reported_at"`
 		DueAt      time.Time `json:"due_at"`

@@ -49,12 +49,22 @@ type options struct {
 	gzip        bool
 	seed        uint64
 	bbox        [4]float64
-	serve       bool // the run serves a database itself (-serve)
+	serve       bool   // the run serves a database itself (-serve)
+	token       string // API token sent with every request (-token, or made with -serve)
+}
+
+// authorize adds the run's API token to a request.
+func (o options) authorize(req *http.Request) *http.Request {
+	if o.token != "" {
+		req.Header.Set("Authorization", "Bearer "+o.token)
+	}
+	return req
 }
 
 func main() {
 	var o options
 	flag.StringVar(&o.base, "url", "http://127.0.0.1:8080", "gridmap base URL (loopback only)")
+	flag.StringVar(&o.token, "token", os.Getenv("GRIDMAP_TOKEN"), "API token for reports and incident lists (default $GRIDMAP_TOKEN); -serve makes one")
 	flag.StringVar(&o.scenario, "scenario", "intake-batch", "intake-batch, intake-single, tiles, locate or mixed")
 	suite := flag.String("suite", "", "tiles: run the tile benchmark matrix and print a markdown table")
 	suiteDur := flag.Duration("suite-duration", 3*time.Second, "suite: duration of each cell")
@@ -122,7 +132,7 @@ func runScenario(ctx context.Context, o options, serveDB string, scrapeEvery tim
 			return err
 		}
 		defer srv.stop(logw)
-		o.base, o.serve, alive = srv.url, true, srv.exited
+		o.base, o.serve, o.token, alive = srv.url, true, srv.token, srv.exited
 	}
 	if o.scenario == "mixed" {
 		res, err := runMixed(ctx, o, scrapeEvery, alive)
@@ -209,6 +219,7 @@ func run(ctx context.Context, o options) (*result, error) {
 					break
 				}
 				req, count := request(o, r, runID, n, tiles)
+				o.authorize(req)
 				t0 := time.Now()
 				var status int
 				var b []byte

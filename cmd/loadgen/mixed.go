@@ -80,12 +80,12 @@ func mixedKinds(o options, runID string) []mixedKind {
 	get := func(path string) *http.Request {
 		req, _ := http.NewRequest("GET", o.base+path, nil)
 		req.Header.Set("Accept-Encoding", "gzip")
-		return req
+		return o.authorize(req)
 	}
 	post := func(path string, body []byte) *http.Request {
 		req, _ := http.NewRequest("POST", o.base+path, bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
-		return req
+		return o.authorize(req)
 	}
 	streets := []string{"350181002", "350181003", "350181007"}
 	lists := []func(r *rand.Rand) string{

@@ -228,6 +228,7 @@ type server struct {
 	cmd    *exec.Cmd
 	dir    string
 	url    string
+	token  string        // an API token of the command centre, made for the run
 	waited chan struct{} // closed when the process has ended
 	err    error         // how it ended, once waited is closed
 }
@@ -297,6 +298,10 @@ func startServer(ctx context.Context, db string, bench bool, logw io.Writer) (*s
 	for deadline := time.Now().Add(2 * time.Minute); ; {
 		if code, err := status(client, s.url+"/readyz"); err == nil && code == 200 {
 			fmt.Fprintf(logw, "loadgen: serving %s at %s (log %s)\n", redact(db), s.url, logFile.Name())
+			if s.token, err = runToken(ctx, bin, cmd.Env); err != nil {
+				s.stop(logw)
+				return nil, err
+			}
 			return s, nil
 		}
 		if time.Now().After(deadline) {
@@ -305,6 +310,22 @@ func startServer(ctx context.Context, db string, bench bool, logw io.Writer) (*s
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// runToken makes (or reuses) the load generator's account, a command centre, and an API token
+// for the run, with the server's own commands.
+func runToken(ctx context.Context, bin string, env []string) (string, error) {
+	add := exec.CommandContext(ctx, bin, "user", "add", "loadgen", "--role", "command", "--name", "load generator")
+	add.Env, add.Stdin = env, strings.NewReader("loadgen password, not for production\n")
+	add.Run() // fails when the account is there from an earlier run, which is as good
+	tok := exec.CommandContext(ctx, bin, "token", "create", "loadgen", "--name", "loadgen run", "--expires", "24h")
+	tok.Env = env
+	out, err := tok.Output()
+	if err != nil {
+		return "", fmt.Errorf("make an API token for the run: %w", err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	return lines[len(lines)-1], nil
 }
 
 // stop interrupts the server it started, waits for it and removes its files.

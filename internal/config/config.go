@@ -26,7 +26,7 @@ type Config struct {
 	MaxBatchItems      int
 	ShutdownTimeout    time.Duration
 	RequestTimeout     time.Duration
-	APIToken           string
+	SessionTTL         time.Duration
 	TileCacheBytes     int
 	IndexRefreshPeriod time.Duration
 	PublicURL          string
@@ -114,8 +114,11 @@ var options = []option{
 			c.RequestTimeout, err = durationIn(v, time.Second, time.Hour)
 			return
 		}},
-	{name: "GRIDMAP_API_TOKEN", help: "if set, write requests need the header Authorization: Bearer <token>", secret: true,
-		set: func(c *Config, v string) error { c.APIToken = v; return nil }},
+	{name: "GRIDMAP_SESSION_TTL", def: "12h", help: "how long a sign-in lasts before the browser must sign in again",
+		set: func(c *Config, v string) (err error) {
+			c.SessionTTL, err = durationIn(v, time.Minute, 30*24*time.Hour)
+			return
+		}},
 	{name: "GRIDMAP_TILE_CACHE_BYTES", def: "268435456", help: "memory for cached tiles, in bytes",
 		set: func(c *Config, v string) (err error) { c.TileCacheBytes, err = intIn(v, 0, 1<<40); return }},
 	{name: "GRIDMAP_BENCH", def: "0", help: "1 turns on the benchmark switches (cache bypass headers, /tiles-sql); never in production",
@@ -186,12 +189,8 @@ func (c Config) Redacted() []any {
 	if c.DatabaseURL != "" {
 		db = RedactURL(c.DatabaseURL)
 	}
-	token := "(unset)"
-	if c.APIToken != "" {
-		token = "(set)"
-	}
 	return []any{"database", db, "addr", c.Addr, "log_level", c.LogLevel, "nearest_tolerance_m", c.NearestToleranceM,
-		"max_body_bytes", c.MaxBodyBytes, "max_batch", c.MaxBatchItems, "api_token", token, "tile_cache_bytes", c.TileCacheBytes,
+		"max_body_bytes", c.MaxBodyBytes, "max_batch", c.MaxBatchItems, "session_ttl", c.SessionTTL.String(), "tile_cache_bytes", c.TileCacheBytes,
 		"cors_origins", strings.Join(c.CORSOrigins, ","), "frame_ancestors", c.FrameAncestors}
 }
 

@@ -109,6 +109,8 @@ type Dataset struct {
 	// Origin says what change this dataset makes, for the audit trail of the incidents it
 	// moves to other grids: "an import of geodata", "an edit of grid … through the API".
 	Origin string
+	// By is who makes the change, for the audit trail; zero for an import by the command.
+	By gridmap.Actor
 
 	where map[string]Location
 }

@@ -12,7 +12,6 @@ var (
 		RedPositions: regexp.MustCompile(`^([0-9]{15})-R[0-9]{1,3}$`),
 		Stations:     regexp.MustCompile(`^([0-9]{15})-S[0-9]{1,3}$`),
 	}
-	staffIDRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 )
 
 // Bounds on a grid's counts: far above any unit grid, far below what the database holds, so that
@@ -270,30 +269,16 @@ func (r *reader) addStaff(f *feature) {
 		return
 	}
 	f.code = p.ID
+	st := gridmap.Staff{ID: p.ID, Role: p.Role, GridCode: p.Grid, HouseholdsCovered: p.HouseholdsCovered, Name: p.Name, Phone: p.Phone}
 	ok := true
-	if !staffIDRe.MatchString(p.ID) {
-		f.problemAt("properties.id", "malformed staff id %q: 1-64 letters, digits, _ or -", p.ID)
+	for _, e := range st.Validate() {
+		f.problemAt("properties."+e.Field, "%s", e.Message)
 		ok = false
 	}
-	if _, known := gridmap.Lookup(gridmap.StaffRoles, p.Role); !known {
-		f.problemAt("properties.role", "unknown role %q", p.Role)
-		ok = false
-	}
-	if !gridmap.ValidGridCode(p.Grid) {
-		f.problemAt("properties.grid", "malformed grid code %q", p.Grid)
-		ok = false
-	}
-	if p.HouseholdsCovered < 0 || p.HouseholdsCovered > MaxGridHouseholds {
-		f.problemAt("properties.households_covered", "households_covered %d is outside 0..%d", p.HouseholdsCovered, MaxGridHouseholds)
-		ok = false
-	}
-	ok = f.text("name", p.Name, gridmap.MaxName, true) && f.text("phone", p.Phone, 40, true) && ok
 	if !ok || !r.claim(f, p.ID) {
 		return
 	}
-	r.d.Staff = append(r.d.Staff, gridmap.Staff{
-		ID: p.ID, Role: p.Role, GridCode: p.Grid, HouseholdsCovered: p.HouseholdsCovered, Name: p.Name, Phone: p.Phone,
-	})
+	r.d.Staff = append(r.d.Staff, st)
 }
 
 func (r *reader) addIncident(f *feature) {

@@ -46,6 +46,7 @@ type GridCoverage struct {
 // CoverageQuery selects grids and sets the measures of a coverage report.
 type CoverageQuery struct {
 	Street, Community string
+	Scope             Scope     // grids inside it only (nil: no limit)
 	WalkM             float64   // walking distance for "nearby"; 0 means 500 m
 	Since, Until      time.Time // window for incident counts
 }
@@ -94,7 +95,7 @@ type StreetFigures struct {
 // AnalyticsStore computes coverage, hotspots and figures in the database.
 type AnalyticsStore interface {
 	Coverage(ctx context.Context, q CoverageQuery) ([]GridCoverage, error)
-	Tiling(ctx context.Context, street, community string) ([]TilingProblem, error)
+	Tiling(ctx context.Context, street, community string, scope Scope) ([]TilingProblem, error)
 	Hotspots(ctx context.Context, f IncidentFilter, limit int) ([]GridIncidents, error)
 	Stats(ctx context.Context, now time.Time) (Stats, error)
 	// IncidentsAfter returns incidents with ids above id, oldest first, for live feeds.

@@ -1,6 +1,12 @@
 package gridmap
 
-import "github.com/paulmach/orb"
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/paulmach/orb"
+)
 
 // Street is a sub-district (街道) or town (镇): the top of the grid hierarchy the city manages.
 type Street struct {
@@ -57,8 +63,68 @@ type Staff struct {
 	Role              string
 	GridCode          string
 	HouseholdsCovered int
-	Name              string // personal data
-	Phone             string // personal data
+	Name              string    // personal data
+	Phone             string    // personal data
+	RetiredAt         time.Time // zero while they serve
+}
+
+// MaxHouseholdsCovered bounds what one person can cover, to catch a slip of the keyboard.
+const MaxHouseholdsCovered = 100_000
+
+// Validate returns every problem with a staff record, each naming its field: the one check of
+// staff, for imports and the staff API alike.
+func (s *Staff) Validate() []FieldError {
+	var errs []FieldError
+	if !validStaffID(s.ID) {
+		errs = append(errs, FieldError{Field: "id", Message: "staff id " + quote(s.ID) + " is malformed: 1-64 letters, digits, _ or -"})
+	}
+	if _, ok := Lookup(StaffRoles, s.Role); !ok {
+		errs = append(errs, FieldError{Field: "role", Message: "unknown staff role " + quote(s.Role) + ": grid_worker, party_member or volunteer"})
+	}
+	if !ValidGridCode(s.GridCode) {
+		errs = append(errs, FieldError{Field: "grid", Message: "grid code " + quote(s.GridCode) + " is malformed: want 15 digits"})
+	}
+	if s.HouseholdsCovered < 0 || s.HouseholdsCovered > MaxHouseholdsCovered {
+		errs = append(errs, FieldError{Field: "households_covered", Message: "households_covered must be a whole number from 0 to 100000"})
+	}
+	for _, e := range []*FieldError{textError("name", s.Name, MaxName, true), textError("phone", s.Phone, 40, true)} {
+		if e != nil {
+			errs = append(errs, *e)
+		}
+	}
+	return errs
+}
+
+func validStaffID(id string) bool {
+	if len(id) == 0 || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func quote(s string) string { return strconv.Quote(s) }
+
+// StaffFilter selects staff: by scope (nil: everywhere), and whether retired staff count.
+type StaffFilter struct {
+	Scope   Scope
+	Within  string // a street, community or grid code the staff's grid lies in ("": anywhere)
+	Retired bool
+}
+
+// StaffStore keeps the grid staff; every change is recorded with who made it.
+type StaffStore interface {
+	Staff(ctx context.Context, f StaffFilter) ([]Staff, error)
+	StaffMember(ctx context.Context, id string) (Staff, error)
+	// SaveStaff creates or replaces a staff record (a retired one serves again).
+	SaveStaff(ctx context.Context, s Staff, by Actor) (created bool, err error)
+	// RetireStaff marks a staff member as no longer serving; coverage stops counting them.
+	RetireStaff(ctx context.Context, id string, by Actor) error
 }
 
 // Named is a code with its Chinese and English display names, for enumerations shown to users.

@@ -15,6 +15,7 @@ const (
 	EForbidden    = "forbidden"    // the caller is signed in but no role of theirs allows this
 	EUnavailable  = "unavailable"  // a dependency (the database) cannot be reached right now
 	ETooLarge     = "too_large"    // the request is larger than allowed
+	ETooMany      = "too_many"     // too many attempts for now: wait (a sign-in lockout)
 	EInternal     = "internal"     // a bug or an unexpected failure; details are logged, not shown
 )
 

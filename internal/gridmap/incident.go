@@ -169,6 +169,7 @@ type Incident struct {
 	DueAt       time.Time
 	ResolvedAt  time.Time // zero while unresolved
 	Simulated   bool      // made up by a demo's simulated city, not reported by anyone
+	ReportedBy  Actor     // the account that reported it (UserID 0: none, e.g. an import)
 	History     []Event
 }
 
@@ -188,10 +189,12 @@ func (in *Incident) Overdue(now time.Time) bool {
 
 // Event is one entry of an incident's audit trail.
 type Event struct {
-	ID    int64
-	At    time.Time
-	Actor string
-	From  string // "" for the first event
-	To    string
-	Note  string
+	ID      int64
+	At      time.Time
+	Actor   string // who, by name
+	ActorID int64  // their account (0: the system, an import)
+	Role    string // the role they acted in
+	From    string // "" for the first event
+	To      string
+	Note    string
 }

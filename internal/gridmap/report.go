@@ -62,6 +62,11 @@ type Report struct {
 	ResolvedAt  time.Time // imports only: when a resolved or closed incident was resolved
 	// Simulated marks a report the demo's simulated city made up; no client can set it.
 	Simulated bool
+	// By is the account reporting it, from the signed-in caller; never from the body.
+	By Actor
+	// Scope is where By may report (nil: anywhere): a report whose point lies in a grid
+	// outside it is refused.
+	Scope Scope
 }
 
 // KeyField names the input a report's client id came from, for errors about it.

@@ -54,14 +54,22 @@ type IncidentFilter struct {
 	BBox                    *orb.Bound
 	Overdue                 *bool
 	Unassigned              bool
+	// Scope keeps the incidents of grids inside it (nil: no limit); incidents without a grid
+	// are inside only the city.
+	Scope Scope
+	// ReportedBy keeps the incidents an account reported (0: anyone's).
+	ReportedBy int64
 }
 
 // Transition is a requested move of an incident through the workflow.
 type Transition struct {
 	To    string
-	Actor string
+	Actor Actor
 	Note  string
 	Grid  string // for a move to assigned: the grid to hand it to ("" keeps the current grid)
+	// Scope is where the actor may make this move (nil: anywhere): an incident whose grid, or
+	// target grid, lies outside it is not found. It is checked under the row's lock.
+	Scope Scope
 }
 
 // IncidentStore keeps incidents and their audit trails. Writes are transactional: an incident,
@@ -84,6 +92,7 @@ type IncidentStore interface {
 // inside the community, no overlap) and the reassignment of open incidents that a boundary
 // change implies.
 type GridEditor interface {
-	// SaveGrid creates or replaces a grid and returns how many open incidents moved.
-	SaveGrid(ctx context.Context, g Grid) (reassigned int, err error)
+	// SaveGrid creates or replaces a grid and returns how many open incidents moved; the
+	// change and the moves are recorded as made by by.
+	SaveGrid(ctx context.Context, g Grid, by Actor) (reassigned int, err error)
 }

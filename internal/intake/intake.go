@@ -61,6 +61,7 @@ func Prepare(loc Locator, rep gridmap.Report, now time.Time) (gridmap.Incident, 
 		Description: rep.Description,
 		Reporter:    rep.Reporter,
 		Simulated:   rep.Simulated,
+		ReportedBy:  rep.By,
 		ReportedAt:  reportedAt.UTC(),
 		DueAt:       gridmap.DueAt(reportedAt, cat.LimitHours),
 		Assignment:  loc.Assign(lon, lat),
@@ -75,6 +76,9 @@ func Prepare(loc Locator, rep gridmap.Report, now time.Time) (gridmap.Incident, 
 		in.Status = gridmap.StatusReported
 	default:
 		in.Status = gridmap.StatusAssigned
+	}
+	if rep.Scope != nil && !rep.Scope.Contains(in.Assignment.GridCode) {
+		return gridmap.Incident{}, nil, []gridmap.FieldError{{Field: "lon", Message: "the point lies outside the part of the city you report for"}}
 	}
 	if in.ClientKey == "" {
 		in.ClientKey = gridmap.MadeKey(randomHex(12))

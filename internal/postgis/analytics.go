@@ -20,7 +20,7 @@ const defaultWalkM = 500
 const coverageSQL = `
 WITH g AS (
     SELECT code, name, community_code, street_code, households, population, ST_PointOnSurface(geom) AS pos
-    FROM grids WHERE ($1 = '' OR street_code = $1) AND ($2 = '' OR community_code = $2)
+    FROM grids WHERE ($1 = '' OR street_code = $1) AND ($2 = '' OR community_code = $2) AND ($7::text[] IS NULL OR code LIKE ANY($7))
 )
 SELECT g.code, g.name, g.community_code, c.name, g.street_code, s.name, g.households, g.population,
     st.workers, st.members, st.volunteers, st.covered,
@@ -39,7 +39,7 @@ CROSS JOIN LATERAL (
            count(*) FILTER (WHERE role = 'party_member') AS members,
            count(*) FILTER (WHERE role = 'volunteer') AS volunteers,
            coalesce(sum(households_covered) FILTER (WHERE role = 'party_member'), 0)::int AS covered
-    FROM staff WHERE staff.grid_code = g.code) st
+    FROM staff WHERE staff.grid_code = g.code AND staff.retired_at IS NULL) st
 ORDER BY g.code`
 
 // Coverage reports the selected grids' coverage and flags what each lacks.
@@ -57,7 +57,7 @@ func (db *DB) Coverage(ctx context.Context, q gridmap.CoverageQuery) ([]gridmap.
 	if since.IsZero() {
 		since = until.AddDate(0, 0, -30)
 	}
-	rows, err := db.Pool.Query(ctx, coverageSQL, q.Street, q.Community, since, until, openStatuses, now)
+	rows, err := db.Pool.Query(ctx, coverageSQL, q.Street, q.Community, since, until, openStatuses, now, scopePatterns(q.Scope))
 	if err != nil {
 		return nil, translate(err, "coverage")
 	}
@@ -99,18 +99,19 @@ CROSS JOIN LATERAL (SELECT ST_CollectionExtract(ST_Difference(c.geom,
     coalesce((SELECT ST_Union(geom) FROM grids g WHERE g.community_code = c.code), 'GEOMETRYCOLLECTION EMPTY'::geometry)), 3) AS diff) x
 CROSS JOIN LATERAL ST_Dump(x.diff) d
 WHERE ($1 = '' OR c.street_code = $1) AND ($2 = '' OR c.code = $2) AND ST_Area(d.geom::geography) > $3
+  AND ($4::text[] IS NULL OR EXISTS (SELECT 1 FROM unnest($4::text[]) p WHERE c.code LIKE p OR p LIKE c.code || '%'))
 UNION ALL
 SELECT 'overlap', a.community_code, ARRAY[a.code, b.code], ST_Area(y.geom::geography), ST_AsEWKB(y.geom)
 FROM grids a
 JOIN grids b ON a.code < b.code AND a.geom && b.geom AND ST_Relate(a.geom, b.geom, '2********')
 CROSS JOIN LATERAL (SELECT ST_CollectionExtract(ST_Intersection(a.geom, b.geom), 3) AS geom) y
 WHERE ($1 = '' OR a.street_code = $1 OR b.street_code = $1) AND ($2 = '' OR a.community_code = $2 OR b.community_code = $2)
-  AND ST_Area(y.geom::geography) > $3
+  AND ST_Area(y.geom::geography) > $3 AND ($4::text[] IS NULL OR a.code LIKE ANY($4) OR b.code LIKE ANY($4))
 ORDER BY 1, 2, 3`
 
 // Tiling returns the gaps and overlaps in the grid tiling of the selected communities.
-func (db *DB) Tiling(ctx context.Context, street, community string) ([]gridmap.TilingProblem, error) {
-	rows, err := db.Pool.Query(ctx, tilingSQL, street, community, OverlapToleranceM2)
+func (db *DB) Tiling(ctx context.Context, street, community string, scope gridmap.Scope) ([]gridmap.TilingProblem, error) {
+	rows, err := db.Pool.Query(ctx, tilingSQL, street, community, OverlapToleranceM2, scopePatterns(scope))
 	if err != nil {
 		return nil, translate(err, "tiling")
 	}
@@ -129,8 +130,8 @@ func (db *DB) Tiling(ctx context.Context, street, community string) ([]gridmap.T
 // Hotspots ranks grids by incidents per 100 households over the incidents matching f (the
 // street and community filters select grids), highest first.
 func (db *DB) Hotspots(ctx context.Context, f gridmap.IncidentFilter, limit int) ([]gridmap.GridIncidents, error) {
-	street, community, grid := f.Street, f.Community, f.Grid
-	f.Street, f.Community, f.Grid = "", "", ""
+	street, community, grid, scope := f.Street, f.Community, f.Grid, f.Scope
+	f.Street, f.Community, f.Grid, f.Scope = "", "", "", nil
 	w := incidentWhere(f, db.now())
 	on := "i.grid_code = g.code"
 	if len(w.conds) > 0 {
@@ -145,6 +146,9 @@ func (db *DB) Hotspots(ctx context.Context, f gridmap.IncidentFilter, limit int)
 	}
 	if grid != "" {
 		gw = append(gw, "g.code = "+w.nextArg(grid))
+	}
+	if p := scopePatterns(scope); p != nil {
+		gw = append(gw, "g.code LIKE ANY("+w.nextArg(p)+")")
 	}
 	whereG := ""
 	if len(gw) > 0 {
@@ -181,8 +185,9 @@ func (db *DB) Stats(ctx context.Context, now time.Time) (gridmap.Stats, error) {
 	b := &pgx.Batch{}
 	b.Queue(`SELECT (SELECT count(*) FROM streets), (SELECT count(*) FROM communities), (SELECT count(*) FROM grids),
     (SELECT coalesce(sum(households), 0) FROM grids), (SELECT coalesce(sum(population), 0) FROM grids),
-    (SELECT count(*) FROM staff WHERE role = 'grid_worker'), (SELECT count(*) FROM staff WHERE role = 'party_member'),
-    (SELECT count(*) FROM staff WHERE role = 'volunteer'),
+    (SELECT count(*) FROM staff WHERE role = 'grid_worker' AND retired_at IS NULL),
+    (SELECT count(*) FROM staff WHERE role = 'party_member' AND retired_at IS NULL),
+    (SELECT count(*) FROM staff WHERE role = 'volunteer' AND retired_at IS NULL),
     (SELECT count(*) FROM red_positions), (SELECT count(*) FROM stations),
     (SELECT count(*) FROM incidents WHERE reported_at >= $1),
     (SELECT count(*) FROM incidents WHERE reported_at >= $2),

@@ -86,7 +86,7 @@ func TestTilingAndHotspots(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	probs, err := db.Tiling(ctx, "", "")
+	probs, err := db.Tiling(ctx, "", "", nil)
 	if err != nil || len(probs) != 0 {
 		t.Fatalf("bundled tiling should be clean: %v %v", probs, err)
 	}
@@ -94,7 +94,7 @@ func TestTilingAndHotspots(t *testing.T) {
 	if _, err := db.Pool.Exec(ctx, `UPDATE grids SET geom = ST_Multi(ST_Buffer(geom, -0.0003)) WHERE code = '350181003003001'`); err != nil {
 		t.Fatal(err)
 	}
-	probs, err = db.Tiling(ctx, "350181003", "")
+	probs, err = db.Tiling(ctx, "350181003", "", nil)
 	if err != nil || len(probs) != 1 || probs[0].Kind != "gap" || probs[0].Community != "350181003003" || probs[0].AreaM2 < 1000 {
 		t.Errorf("after shrinking a grid: %+v %v", probs, err)
 	}

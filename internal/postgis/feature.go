@@ -41,7 +41,7 @@ LEFT JOIN LATERAL (
            count(*) FILTER (WHERE role = 'party_member') AS members,
            count(*) FILTER (WHERE role = 'volunteer') AS volunteers,
            coalesce(sum(households_covered) FILTER (WHERE role = 'party_member'), 0) AS covered
-    FROM staff s WHERE s.grid_code = t.code) st ON true`,
+    FROM staff s WHERE s.grid_code = t.code AND s.retired_at IS NULL) st ON true`,
 		id: "t.code", geom: "t.geom", fields: map[string]string{
 			"code": "t.code", "name": "t.name", "community": "t.community_code", "street": "t.street_code",
 			"households": "t.households", "population": "t.population",

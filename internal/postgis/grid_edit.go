@@ -18,8 +18,10 @@ var _ gridmap.GridEditor = GridEditor{}
 
 // SaveGrid validates and stores one grid in a transaction, reassigning open incidents whose
 // point now lies in another grid; problems come back as an invalid-input error listing each.
-func (e GridEditor) SaveGrid(ctx context.Context, g gridmap.Grid) (int, error) {
-	stats, err := e.DB.Import(ctx, dataset.FromGrids("request body", "an edit of grid "+g.Code+" through the API", []gridmap.Grid{g}), e.Plan, nil)
+func (e GridEditor) SaveGrid(ctx context.Context, g gridmap.Grid, by gridmap.Actor) (int, error) {
+	d := dataset.FromGrids("request body", "an edit of grid "+g.Code+" through the API", []gridmap.Grid{g})
+	d.By = by
+	stats, err := e.DB.Import(ctx, d, e.Plan, nil)
 	var ps dataset.Problems
 	if errors.As(err, &ps) {
 		ge := &gridmap.Error{Code: gridmap.EInvalid}

@@ -88,6 +88,12 @@ func (db *DB) Import(ctx context.Context, d *dataset.Dataset, plan IncidentPlann
 		stats.Updated[m.layer] += upd
 	}
 	progress("saving", len(merges), len(merges))
+	if d.By.Name != "" {
+		if _, err := tx.Exec(ctx, `INSERT INTO changes (at, entity, key, action, actor_user_id, actor, actor_role, detail)
+SELECT $1, 'grid', code, 'saved', $2, $3, $4, $5 FROM stage_grids`, db.now(), nullID(d.By.UserID), d.By.Name, d.By.Role, d.Origin); err != nil {
+			return stats, translate(err, "import: record the change")
+		}
+	}
 	gridsChanged := stats.Inserted[dataset.Grids]+stats.Updated[dataset.Grids] > 0
 	if len(d.Incidents) > 0 || (gridsChanged && plan != nil) {
 		if plan == nil {
@@ -98,7 +104,7 @@ func (db *DB) Import(ctx context.Context, d *dataset.Dataset, plan IncidentPlann
 			return stats, err
 		}
 		if gridsChanged {
-			n, err := reassignOpen(ctx, tx, planner, "grid boundaries changed by "+d.Origin, db.now())
+			n, err := reassignOpen(ctx, tx, planner, "grid boundaries changed by "+d.Origin, d.By, db.now())
 			if err != nil {
 				return stats, err
 			}

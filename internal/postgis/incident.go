@@ -25,21 +25,23 @@ WITH input AS (
     SELECT * FROM unnest($1::int[], $2::text[], $3::bytea[], $4::float8[], $5::float8[], $6::float8[], $7::float8[],
                          $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
                          $15::text[], $16::float8[], $17::text[], $18::timestamptz[], $19::timestamptz[], $20::timestamptz[],
-                         $24::bool[])
+                         $24::bool[], $25::bigint[], $26::text[], $27::text[])
         AS t(ord, client_key, request_hash, lon, lat, rlon, rlat, rcrs, category, channel, description, reporter,
-             status, grid_code, method, distance, reason, reported_at, due_at, resolved_at, simulated)
+             status, grid_code, method, distance, reason, reported_at, due_at, resolved_at, simulated,
+             reported_by, actor, actor_role)
 ), ins AS (
     INSERT INTO incidents (client_key, request_hash, geom, reported_lon, reported_lat, reported_crs, category, channel,
                            description, reporter, status, grid_code, assign_method, assign_distance_m, assign_reason,
-                           reported_at, due_at, resolved_at, created_at, updated_at, simulated)
+                           reported_at, due_at, resolved_at, created_at, updated_at, simulated, reported_by)
     SELECT client_key, request_hash, ST_SetSRID(ST_MakePoint(lon, lat), 4326), rlon, rlat, rcrs, category, channel,
-           description, reporter, status, grid_code, method, distance, reason, reported_at, due_at, resolved_at, $23, $23, simulated
+           description, reporter, status, grid_code, method, distance, reason, reported_at, due_at, resolved_at, $23, $23, simulated,
+           reported_by
     FROM input ORDER BY ord
     ON CONFLICT (client_key) DO NOTHING
     RETURNING id, client_key, created_at
 ), ev AS (
-    INSERT INTO incident_events (incident_id, at, actor, from_status, to_status, grid_code, note)
-    SELECT ins.id, ins.created_at, $21, NULL, input.status, input.grid_code,
+    INSERT INTO incident_events (incident_id, at, actor, actor_user_id, actor_role, from_status, to_status, grid_code, note)
+    SELECT ins.id, ins.created_at, coalesce(nullif(input.actor, ''), $21), input.reported_by, input.actor_role, NULL, input.status, input.grid_code,
            CASE WHEN input.method = 'unassigned' THEN $22 || ' (unassigned: ' || input.reason || ')' ELSE $22 END
     FROM ins JOIN input USING (client_key)
 )
@@ -77,6 +79,9 @@ func insertIncidents(ctx context.Context, q querier, ins []gridmap.Incident, has
 		due        = make([]time.Time, n)
 		resolved   = make([]*time.Time, n)
 		simulated  = make([]bool, n)
+		by         = make([]*int64, n)
+		actors     = make([]string, n)
+		roles      = make([]string, n)
 	)
 	for i := range ins {
 		in := &ins[i]
@@ -94,6 +99,11 @@ func insertIncidents(ctx context.Context, q querier, ins []gridmap.Incident, has
 		}
 		methods[i], dists[i], reasons[i] = in.Assignment.Method, in.Assignment.DistanceM, in.Assignment.Reason
 		reported[i], due[i], simulated[i] = in.ReportedAt, in.DueAt, in.Simulated
+		if in.ReportedBy.UserID != 0 {
+			id := in.ReportedBy.UserID
+			by[i] = &id
+		}
+		actors[i], roles[i] = in.ReportedBy.Name, in.ReportedBy.Role
 		if !in.ResolvedAt.IsZero() {
 			t := in.ResolvedAt
 			resolved[i] = &t
@@ -103,7 +113,7 @@ func insertIncidents(ctx context.Context, q querier, ins []gridmap.Incident, has
 		hashes = make([][]byte, n)
 	}
 	rows, err := q.Query(ctx, insertIncidentsSQL, ord, keys, hashes, lons, lats, rlons, rlats, rcrs, cats, chans, descs, reps,
-		stats, grids, methods, dists, reasons, reported, due, resolved, actor, note, now, simulated)
+		stats, grids, methods, dists, reasons, reported, due, resolved, actor, note, now, simulated, by, actors, roles)
 	if err != nil {
 		return nil, translate(err, "store incidents")
 	}
@@ -182,7 +192,10 @@ func importIncidents(ctx context.Context, tx pgx.Tx, d *dataset.Dataset, planner
 // reassignOpen moves every open, automatically assigned incident whose point now falls in
 // another grid (or in none) to where the planner's grids put it, with an audit event each. It
 // runs in the transaction that changed the grids, so exactly one writer does it, once.
-func reassignOpen(ctx context.Context, tx pgx.Tx, planner Planner, why string, now time.Time) (int, error) {
+func reassignOpen(ctx context.Context, tx pgx.Tx, planner Planner, why string, by gridmap.Actor, now time.Time) (int, error) {
+	if by.Name == "" {
+		by = gridmap.Actor{Name: "system", Role: "import"}
+	}
 	rows, err := tx.Query(ctx, `SELECT id, ST_X(geom), ST_Y(geom), coalesce(grid_code, '') FROM incidents
 WHERE status = ANY($1) AND assign_method <> 'manual' FOR UPDATE`, openStatuses)
 	if err != nil {
@@ -225,10 +238,10 @@ upd AS (
                       WHEN m.grid_code IS NOT NULL AND i.status = 'reported' THEN 'assigned' ELSE i.status END
     FROM m WHERE i.id = m.id
     RETURNING i.id, i.status, i.grid_code)
-INSERT INTO incident_events (incident_id, at, actor, from_status, to_status, grid_code, note)
-SELECT upd.id, $8, 'system', upd.status, upd.status, upd.grid_code,
+INSERT INTO incident_events (incident_id, at, actor, actor_user_id, actor_role, from_status, to_status, grid_code, note)
+SELECT upd.id, $8, $9, $10, $11, upd.status, upd.status, upd.grid_code,
        format('reassigned: %s; grid %s -> %s (%s)', $7::text, coalesce(nullif(m.from_grid, ''), 'none'), coalesce(upd.grid_code, 'none'), m.method)
-FROM upd JOIN m ON m.id = upd.id`, ids, grids, methods, dists, reasons, from, why, now)
+FROM upd JOIN m ON m.id = upd.id`, ids, grids, methods, dists, reasons, from, why, now, by.Name, nullID(by.UserID), by.Role)
 	if err != nil {
 		return 0, translate(err, "reassign open incidents")
 	}

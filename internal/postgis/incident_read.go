@@ -27,7 +27,7 @@ const incidentColumns = `i.id, i.client_key, ST_X(i.geom), ST_Y(i.geom), i.repor
     i.category, i.channel, i.description, i.reporter, i.status,
     coalesce(i.grid_code, ''), coalesce(g.name, ''), coalesce(g.community_code, ''), coalesce(c.name, ''),
     coalesce(g.street_code, ''), coalesce(s.name, ''), i.assign_method, i.assign_distance_m, i.assign_reason,
-    i.reported_at, i.created_at, i.updated_at, i.due_at, i.resolved_at, i.simulated`
+    i.reported_at, i.created_at, i.updated_at, i.due_at, i.resolved_at, i.simulated, coalesce(i.reported_by, 0)`
 
 const incidentFrom = ` FROM incidents i
 LEFT JOIN grids g ON g.code = i.grid_code
@@ -42,7 +42,7 @@ func scanIncident(r pgx.Row) (gridmap.Incident, error) {
 	err := r.Scan(&in.ID, &key, &in.Point[0], &in.Point[1], &in.Reported[0], &in.Reported[1], &in.CRS,
 		&in.Category, &in.Channel, &in.Description, &in.Reporter, &in.Status,
 		&a.GridCode, &a.GridName, &a.CommunityCode, &a.CommunityName, &a.StreetCode, &a.StreetName,
-		&a.Method, &a.DistanceM, &a.Reason, &in.ReportedAt, &in.CreatedAt, &in.UpdatedAt, &in.DueAt, &resolved, &in.Simulated)
+		&a.Method, &a.DistanceM, &a.Reason, &in.ReportedAt, &in.CreatedAt, &in.UpdatedAt, &in.DueAt, &resolved, &in.Simulated, &in.ReportedBy.UserID)
 	if key != nil {
 		in.ClientKey = *key
 	}
@@ -61,14 +61,14 @@ func (db *DB) Incident(ctx context.Context, id int64) (gridmap.Incident, error) 
 	if err != nil {
 		return in, translate(err, "get incident")
 	}
-	rows, err := db.Pool.Query(ctx, `SELECT id, at, actor, coalesce(from_status, ''), to_status, note
+	rows, err := db.Pool.Query(ctx, `SELECT id, at, actor, coalesce(actor_user_id, 0), actor_role, coalesce(from_status, ''), to_status, note
 FROM incident_events WHERE incident_id = $1 ORDER BY id`, id)
 	if err != nil {
 		return in, translate(err, "get incident history")
 	}
 	in.History, err = collect(rows, "get incident history", func(r pgx.CollectableRow) (gridmap.Event, error) {
 		var e gridmap.Event
-		err := r.Scan(&e.ID, &e.At, &e.Actor, &e.From, &e.To, &e.Note)
+		err := r.Scan(&e.ID, &e.At, &e.Actor, &e.ActorID, &e.Role, &e.From, &e.To, &e.Note)
 		return e, err
 	})
 	return in, err
@@ -94,6 +94,10 @@ func incidentWhere(f gridmap.IncidentFilter, now time.Time) *where {
 	}
 	if f.Unassigned {
 		w.add("i.assign_method = ?", gridmap.MethodUnassigned)
+	}
+	w.addScope("i.grid_code", f.Scope)
+	if f.ReportedBy != 0 {
+		w.add("i.reported_by = ?", f.ReportedBy)
 	}
 	if len(f.Status) > 0 {
 		w.add("i.status = ANY(?)", f.Status)
@@ -143,7 +147,7 @@ func (db *DB) Transition(ctx context.Context, id int64, t gridmap.Transition) (g
 		var status string
 		var grid *string
 		err := tx.QueryRow(ctx, `SELECT status, grid_code FROM incidents WHERE id = $1 FOR UPDATE`, id).Scan(&status, &grid)
-		if errors.Is(err, pgx.ErrNoRows) {
+		if errors.Is(err, pgx.ErrNoRows) || t.Scope != nil && !t.Scope.Contains(deref(grid)) {
 			return gridmap.NotFound("incident %d not found", id)
 		}
 		if err != nil {
@@ -161,8 +165,10 @@ func (db *DB) Transition(ctx context.Context, id int64, t gridmap.Transition) (g
 			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM grids WHERE code = $1)`, t.Grid).Scan(&exists); err != nil {
 				return err
 			}
-			if !exists {
-				return gridmap.Invalid("grid", "grid %s does not exist", t.Grid)
+			if !exists || t.Scope != nil && !t.Scope.Contains(t.Grid) {
+				e := gridmap.NotFound("grid %s not found", t.Grid)
+				e.Field = "grid"
+				return e
 			}
 			newGrid, method = &t.Grid, gridmap.MethodManual
 		}
@@ -179,12 +185,23 @@ WHERE id = $1`, id, t.To, newGrid, method, now)
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO incident_events (incident_id, at, actor, from_status, to_status, grid_code, note) VALUES ($1, $7, $2, $3, $4, $5, $6)`,
-			id, t.Actor, status, t.To, newGrid, t.Note, now)
+		var actorID *int64
+		if t.Actor.UserID != 0 {
+			actorID = &t.Actor.UserID
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO incident_events (incident_id, at, actor, actor_user_id, actor_role, from_status, to_status, grid_code, note)
+VALUES ($1, $7, $2, $8, $9, $3, $4, $5, $6)`, id, t.Actor.Name, status, t.To, newGrid, t.Note, now, actorID, t.Actor.Role)
 		return err
 	})
 	if err != nil {
 		return gridmap.Incident{}, translate(err, "transition incident "+strconv.FormatInt(id, 10))
 	}
 	return db.Incident(ctx, id)
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }

@@ -36,6 +36,28 @@ func (w *where) addBBox(column string, f gridmap.DivisionFilter) {
 	w.conds = append(w.conds, column+" && "+env+" AND ST_Intersects("+column+", "+env+")")
 }
 
+// addScope keeps the rows whose division code column lies inside the scope; a nil or city
+// scope keeps every row. A row with no code (an incident outside every grid) lies only inside
+// the city.
+func (w *where) addScope(column string, s gridmap.Scope) {
+	if p := scopePatterns(s); p != nil {
+		w.add(column+" LIKE ANY(?)", p)
+	}
+}
+
+// scopePatterns are a scope's LIKE patterns (codes are digits: no wildcard inside them), nil
+// for no limit (a nil or city scope); an empty scope matches nothing.
+func scopePatterns(s gridmap.Scope) []string {
+	if s == nil || s.IsCity() {
+		return nil
+	}
+	patterns := make([]string, len(s))
+	for i, p := range s {
+		patterns[i] = p + "%"
+	}
+	return patterns
+}
+
 // String returns " WHERE a AND b", or "" without conditions.
 func (w *where) String() string {
 	if len(w.conds) == 0 {

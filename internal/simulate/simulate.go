@@ -22,8 +22,11 @@ import (
 	"github.com/gridmap/gridmap/internal/intake"
 )
 
-// Actor is who the simulated city's workflow moves are recorded as.
-const Actor = "模拟城市 (simulated city)"
+// ActorName is who the simulated city's workflow moves are recorded as.
+const ActorName = "模拟城市 (simulated city)"
+
+// actor is the simulated city as the audit trail records it: no account.
+var actor = gridmap.Actor{Name: ActorName, Role: "simulator"}
 
 // Options set the simulated city's pace.
 type Options struct {
@@ -378,7 +381,7 @@ func (c *City) Step(ctx context.Context, from, to time.Time) error {
 		if to == "" || c.rng.Float64() >= 1-math.Exp(-hours/mean) {
 			continue
 		}
-		if _, err := c.store.Transition(ctx, in.ID, gridmap.Transition{To: to, Actor: Actor}); err != nil {
+		if _, err := c.store.Transition(ctx, in.ID, gridmap.Transition{To: to, Actor: actor}); err != nil {
 			if gridmap.ErrorCode(err) == gridmap.EConflict {
 				continue // someone moved it meanwhile
 			}

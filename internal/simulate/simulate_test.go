@@ -92,7 +92,7 @@ func TestSimulatedCity(t *testing.T) {
 	if city.Moved == 0 {
 		t.Error("an hour went by and no incident moved through the workflow")
 	}
-	if n := sim(`SELECT count(*) FROM incident_events WHERE actor = '` + simulate.Actor + `'`); n != city.Moved {
+	if n := sim(`SELECT count(*) FROM incident_events WHERE actor = '` + simulate.ActorName + `'`); n != city.Moved {
 		t.Errorf("%d workflow moves recorded as the simulated city, it counted %d", n, city.Moved)
 	}
 	if n := sim(`SELECT count(*) FROM incidents WHERE simulated AND (status = 'reported' AND assign_method <> 'unassigned'

@@ -52,7 +52,7 @@ func (s *Server) coverage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q := gridmap.CoverageQuery{Street: df.Street, Community: df.Community}
+	q := gridmap.CoverageQuery{Street: df.Street, Community: df.Community, Scope: principal(c).ScopeFor(gridmap.ActReadFigures)}
 	if q.WalkM, err = numberParam(c, "walk_m", 500, 50, 5000); err != nil {
 		return err
 	}
@@ -94,7 +94,7 @@ func (s *Server) tiling(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	probs, err := s.deps.Analytics.Tiling(c.UserContext(), df.Street, df.Community)
+	probs, err := s.deps.Analytics.Tiling(c.UserContext(), df.Street, df.Community, principal(c).ScopeFor(gridmap.ActReadFigures))
 	if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func (s *Server) hotspots(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := gridmap.IncidentFilter{Street: df.Street, Community: df.Community, Channel: c.Query("channel")}
+	f := gridmap.IncidentFilter{Street: df.Street, Community: df.Community, Channel: c.Query("channel"), Scope: principal(c).ScopeFor(gridmap.ActReadFigures)}
 	if f.Status, err = enumList(c, "status", gridmap.Statuses); err != nil {
 		return err
 	}

@@ -24,6 +24,10 @@ func (s *Server) putGrid(c *fiber.Ctx) error {
 	if !gridmap.ValidGridCode(code) {
 		return gridmap.Invalid("code", "grid code %q is malformed: want 15 digits", code)
 	}
+	p := principal(c)
+	if err := inScope(p, gridmap.ActEditGrids, "code", code); err != nil {
+		return err
+	}
 	g, problems := dataset.ParseGrid(c.Body(), "request body", code)
 	if len(problems) > 0 {
 		return problemsError(problems)
@@ -31,7 +35,7 @@ func (s *Server) putGrid(c *fiber.Ctx) error {
 	if g.Code != code {
 		return gridmap.Invalid("properties.code", "the body's code %s is not the grid %s of the URL", g.Code, code)
 	}
-	moved, err := s.deps.Grids.SaveGrid(c.UserContext(), g)
+	moved, err := s.deps.Grids.SaveGrid(c.UserContext(), g, p.ActorFor(gridmap.ActEditGrids))
 	if err != nil {
 		return err
 	}

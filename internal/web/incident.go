@@ -89,6 +89,8 @@ func (s *Server) createIncident(c *fiber.Ctx) error {
 		return gridmap.Invalid("client_id", "client_id belongs to batch items; send a single report's retry key in the Idempotency-Key header")
 	}
 	rep.ClientID = c.Get("Idempotency-Key")
+	p := principal(c)
+	rep.By, rep.Scope = p.ActorFor(gridmap.ActReport), p.ScopeFor(gridmap.ActReport)
 	in, created, err := s.deps.Intake.Report(c.UserContext(), rep)
 	if err != nil {
 		return err
@@ -99,7 +101,7 @@ func (s *Server) createIncident(c *fiber.Ctx) error {
 		c.Set("Idempotent-Replayed", "true")
 	}
 	c.Set(fiber.HeaderLocation, "/api/v1/incidents/"+strconv.FormatInt(in.ID, 10))
-	return c.Status(status).JSON(toIncidentJSON(in, s.now(), s.authorised(c)))
+	return c.Status(status).JSON(toIncidentJSON(in, s.now(), personalFor(p, &in)))
 }
 
 // createBatch: POST /api/v1/incidents/batch, a JSON array or NDJSON of reports, each with a
@@ -117,8 +119,11 @@ func (s *Server) createBatch(c *fiber.Ctx) error {
 	}
 	reps := make([]gridmap.Report, len(items))
 	pre := make([][]gridmap.FieldError, len(items))
+	p := principal(c)
+	by, scope := p.ActorFor(gridmap.ActReport), p.ScopeFor(gridmap.ActReport)
 	for i, raw := range items {
 		reps[i], pre[i] = decodeReport(raw, gridmap.KeyBatch)
+		reps[i].By, reps[i].Scope = by, scope
 	}
 	// Items that did not even decode are rejected here; the rest go to intake.
 	valid := make([]gridmap.Report, 0, len(items))
@@ -212,10 +217,21 @@ func (s *Server) getIncident(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(toIncidentJSON(in, s.now(), s.authorised(c)))
+	p := principal(c)
+	if !mayRead(p, &in) {
+		return notFoundOutside("incident %d not found", id)
+	}
+	personal := personalFor(p, &in)
+	if personal && in.Reporter != "" {
+		s.logRead(c, gridmap.SecContactRead, "incident "+strconv.FormatInt(id, 10), "")
+	}
+	return c.JSON(toIncidentJSON(in, s.now(), personal))
 }
 
-// transition: POST /api/v1/incidents/{id}/transitions {"to", "actor", "note", "grid"}.
+// transition: POST /api/v1/incidents/{id}/transitions {"to", "note", "grid"}. The move is
+// recorded as made by the signed-in caller, in the role that allows it; it needs work (take,
+// start, resolve) or dispatch (hand to another grid, reject, mark duplicate, close) where the
+// incident lies, and for a hand-over where it goes.
 func (s *Server) transition(c *fiber.Ctx) error {
 	if err := checkParams(c); err != nil {
 		return err
@@ -228,10 +244,9 @@ func (s *Server) transition(c *fiber.Ctx) error {
 		return err
 	}
 	var body struct {
-		To    string `json:"to"`
-		Actor string `json:"actor"`
-		Note  string `json:"note"`
-		Grid  string `json:"grid"`
+		To   string `json:"to"`
+		Note string `json:"note"`
+		Grid string `json:"grid"`
 	}
 	if err := decodeJSON(c.Body(), &body); err != nil {
 		return err
@@ -242,20 +257,20 @@ func (s *Server) transition(c *fiber.Ctx) error {
 	if body.Grid != "" && !gridmap.ValidGridCode(body.Grid) {
 		return gridmap.Invalid("grid", "grid code %q is malformed", body.Grid)
 	}
-	if err := textField("actor", body.Actor, gridmap.MaxActor, true); err != nil {
-		return err
-	}
 	if err := textField("note", body.Note, gridmap.MaxNote, false); err != nil {
 		return err
 	}
-	if body.Actor == "" {
-		body.Actor = "api"
+	p := principal(c)
+	act := gridmap.TransitionAction(body.To)
+	if !p.Can(act) {
+		return &gridmap.Error{Code: gridmap.EForbidden, Field: "to", Message: fmt.Sprintf("no role of %s allows moving an incident to %s (%s)", p.User.Login, body.To, act)}
 	}
-	in, err := s.deps.Incidents.Transition(c.UserContext(), id, gridmap.Transition{To: body.To, Actor: body.Actor, Note: body.Note, Grid: body.Grid})
+	in, err := s.deps.Incidents.Transition(c.UserContext(), id, gridmap.Transition{To: body.To, Actor: p.ActorFor(act), Note: body.Note,
+		Grid: body.Grid, Scope: p.ScopeFor(act)})
 	if err != nil {
 		return err
 	}
-	return c.JSON(toIncidentJSON(in, s.now(), s.authorised(c)))
+	return c.JSON(toIncidentJSON(in, s.now(), personalFor(p, &in)))
 }
 
 const maxPageSize = 1000
@@ -269,7 +284,12 @@ func (s *Server) listIncidents(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := gridmap.IncidentFilter{Grid: df.Grid, Community: df.Community, Street: df.Street, BBox: df.BBox, Channel: c.Query("channel")}
+	p := principal(c)
+	f := gridmap.IncidentFilter{Grid: df.Grid, Community: df.Community, Street: df.Street, BBox: df.BBox, Channel: c.Query("channel"),
+		Scope: p.ScopeFor(gridmap.ActReadIncidents)}
+	if p.OwnReportsOnly() {
+		f.ReportedBy = p.User.ID
+	}
 	if f.Status, err = enumList(c, "status", gridmap.Statuses); err != nil {
 		return err
 	}
@@ -334,10 +354,10 @@ func (s *Server) listIncidents(c *fiber.Ctx) error {
 		b.WriteString(strings.Join(kept, "&"))
 		next = b.String()
 	}
-	now, personal := s.now(), s.authorised(c)
+	now := s.now()
 	items := make([]incidentJSON, len(list))
 	for i, in := range list {
-		items[i] = toIncidentJSON(in, now, personal)
+		items[i] = toIncidentJSON(in, now, personalFor(p, &in))
 	}
 	return c.JSON(fiber.Map{"items": items, "count": len(items), "next": next})
 }

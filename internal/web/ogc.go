@@ -38,16 +38,18 @@ type link struct {
 	Title string `json:"title,omitempty"`
 }
 
-func (s *Server) ogcRoutes() {
-	g := s.app.Group("/ogc")
-	g.Get("/", s.ogcLanding)
-	g.Get("/conformance", s.ogcConformance)
-	g.Get("/api", s.ogcAPI)
-	g.Get("/collections", s.ogcCollections)
-	g.Get("/collections/:id", s.ogcCollection)
-	g.Get("/collections/:id/queryables", s.ogcQueryables)
-	g.Get("/collections/:id/items", s.ogcItems)
-	g.Get("/collections/:id/items/:fid", s.ogcItem)
+// ogcHandler is the handler of one OGC API – Features path (routes.go lists them).
+func (s *Server) ogcHandler(path string) fiber.Handler {
+	return map[string]fiber.Handler{
+		"/ogc":                            s.ogcLanding,
+		"/ogc/conformance":                s.ogcConformance,
+		"/ogc/api":                        s.ogcAPI,
+		"/ogc/collections":                s.ogcCollections,
+		"/ogc/collections/:id":            s.ogcCollection,
+		"/ogc/collections/:id/queryables": s.ogcQueryables,
+		"/ogc/collections/:id/items":      s.ogcItems,
+		"/ogc/collections/:id/items/:fid": s.ogcItem,
+	}[path]
 }
 
 // ogcPlain checks a request that takes no parameter but the format.

@@ -34,6 +34,7 @@ var statusOf = map[string]int{
 	gridmap.EForbidden:    http.StatusForbidden,
 	gridmap.EUnavailable:  http.StatusServiceUnavailable,
 	gridmap.ETooLarge:     http.StatusRequestEntityTooLarge,
+	gridmap.ETooMany:      http.StatusTooManyRequests,
 	gridmap.EInternal:     http.StatusInternalServerError,
 }
 

@@ -24,8 +24,10 @@ func newSecurityServer(t *testing.T, opts web.Options) *web.Server {
 	t.Helper()
 	db := openMini(t)
 	locator := miniLocator(t, db)
-	return web.New(web.Deps{Divisions: db, Incidents: db, Features: db, Health: db, Locator: locator, Static: pageFS,
-		Intake: &intake.Service{Store: db, Locator: locator}}, opts)
+	deps := web.Deps{Divisions: db, Incidents: db, Features: db, Health: db, Locator: locator, Static: pageFS,
+		Intake: &intake.Service{Store: db, Locator: locator}}
+	tok := withAccounts(t, &deps, db)
+	return serve(web.New(deps, opts), tok)
 }
 
 // wantSecurityHeaders fails the test for each security header r lacks.

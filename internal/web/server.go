@@ -6,7 +6,6 @@ package web
 import (
 	"context"
 	"crypto/rand"
-	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
 	"io/fs"
@@ -22,6 +21,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"github.com/gridmap/gridmap/internal/auth"
 	"github.com/gridmap/gridmap/internal/clock"
 	"github.com/gridmap/gridmap/internal/gridmap"
 	"github.com/gridmap/gridmap/internal/intake"
@@ -50,6 +50,11 @@ type Deps struct {
 	Tiles     *tileservice.Service // vector tiles and TileJSON under /tiles; nil serves none
 	Analytics gridmap.AnalyticsStore
 	Feed      *Feed // new incidents for /api/v1/events; nil serves none
+	// Auth signs callers in and tells who they are; with Accounts it serves sign-in, /me and
+	// the admin routes. Nil: everyone is the public, who may only read.
+	Auth     *auth.Service
+	Accounts gridmap.AccountStore
+	Staff    gridmap.StaffStore // the staff API; nil serves none
 	// TileSQL draws a tile in the database in one ST_AsMVT query, for benchmarks against the
 	// Go tile path (GET /tiles-sql/...); nil, as in production, serves none.
 	TileSQL func(ctx context.Context, layer string, fields []string, z, x, y uint32) ([]byte, error)
@@ -63,7 +68,6 @@ type Options struct {
 	Clock          clock.Clock
 	MaxBodyBytes   int
 	RequestTimeout time.Duration
-	APIToken       string
 	PublicURL      string
 	MaxBatch       int
 	// Simulating says that this server runs a simulated city (GRIDMAP_SIMULATE): its pages show
@@ -184,56 +188,22 @@ func (s *Server) routes() {
 		app.Use(corsHandler(s.opts.CORSOrigins))
 	}
 
-	app.Get("/healthz", s.healthz)
-	app.Get("/readyz", s.readyz)
-	app.Get("/metrics", s.metricsHandler)
+	app.Use(s.authenticate)
 
 	// JSON answers are compressed when the client accepts it; the event stream is not, so that
 	// each event leaves at once.
-	api := app.Group("/api/v1", compress.New(compress.Config{Level: compress.LevelBestSpeed,
+	app.Use("/api/v1", compress.New(compress.Config{Level: compress.LevelBestSpeed,
 		Next: func(c *fiber.Ctx) bool { return c.Path() == "/api/v1/events" }}))
-	api.Get("/streets", s.listStreets)
-	api.Get("/communities", s.listCommunities)
-	api.Get("/grids", s.listGrids)
-	api.Get("/grids/:code", s.getGrid)
-	if s.deps.Grids != nil {
-		// A grid edit may also move open incidents to the grids that now hold them.
-		api.Put("/grids/:code", s.requireToken, s.changes(s.putGrid, "grids", "incidents"))
-	}
-	api.Get("/red-positions", s.listPlaces(gridmap.RedPositions))
-	api.Get("/stations", s.listPlaces(gridmap.Stations))
-	api.Get("/categories", s.categories)
-	api.Get("/site", s.site)
-	if s.deps.Locator != nil {
-		api.Get("/locate", s.locateOne)
-		api.Post("/locate", s.locateMany)
-	}
-	if s.deps.Intake != nil && s.deps.Incidents != nil {
-		api.Post("/incidents", s.requireToken, s.createIncident)
-		api.Post("/incidents/batch", s.requireToken, s.createBatch)
-		api.Get("/incidents", s.listIncidents)
-		api.Get("/incidents/:id", s.getIncident)
-		api.Post("/incidents/:id/transitions", s.requireToken, s.changes(s.transition, "incidents"))
-	}
-	if s.deps.Analytics != nil {
-		api.Get("/coverage", s.coverage)
-		api.Get("/tiling", s.tiling)
-		api.Get("/hotspots", s.hotspots)
-		api.Get("/stats", s.stats)
-		if s.deps.Feed != nil {
-			api.Get("/events", s.events)
+	for _, e := range s.endpoints() {
+		handlers := append([]fiber.Handler{s.authorize(e.Action)}, e.handlers...)
+		app.Add(e.Method, e.Path, handlers...)
+		if e.Method == fiber.MethodGet { // as fiber's Get does: clients such as GDAL ask HEAD first
+			app.Add(fiber.MethodHead, e.Path, handlers...)
 		}
 	}
-	api.Use(noRoute(func(c *fiber.Ctx) error {
+	app.Use("/api/v1", noRoute(func(c *fiber.Ctx) error {
 		return gridmap.NotFound("no API endpoint %s %s", c.Method(), c.Path())
 	}))
-
-	if s.deps.Features != nil {
-		s.ogcRoutes()
-	}
-	if s.deps.Tiles != nil {
-		s.tileRoutes()
-	}
 
 	if s.deps.Static != nil {
 		// The front end: compressed on the way out (MapLibre alone is 1.1 MB), ES modules
@@ -373,31 +343,6 @@ func (s *Server) baseURL(c *fiber.Ctx) string {
 		return s.opts.PublicURL
 	}
 	return strings.TrimRight(c.BaseURL(), "/")
-}
-
-// requireToken guards writes when GRIDMAP_API_TOKEN is set: the caller must send
-// Authorization: Bearer <token>. Compared in constant time.
-func (s *Server) requireToken(c *fiber.Ctx) error {
-	if s.opts.APIToken == "" || s.authorised(c) {
-		return c.Next()
-	}
-	c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="gridmap"`)
-	return gridmap.Errorf(gridmap.EUnauthorized, "this request needs the header Authorization: Bearer <token>")
-}
-
-// authorised reports whether the caller presented the configured API token as
-// "Authorization: Bearer <token>" (RFC 6750; the scheme is case-insensitive); only such callers
-// see personal data (reporters' contacts, descriptions, who did what in the history). Without
-// a configured token nobody does.
-func (s *Server) authorised(c *fiber.Ctx) bool {
-	if s.opts.APIToken == "" {
-		return false
-	}
-	scheme, token, ok := strings.Cut(c.Get(fiber.HeaderAuthorization), " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return false
-	}
-	return subtle.ConstantTimeCompare([]byte(strings.TrimSpace(token)), []byte(s.opts.APIToken)) == 1
 }
 
 // responseSize is the body's length, without reading a streamed body (which would wait for the

@@ -33,14 +33,6 @@ const (
 	headerBenchSource = "X-Gridmap-Source" // request: "store"
 )
 
-func (s *Server) tileRoutes() {
-	s.app.Get("/tiles/:file", s.tileJSON)
-	s.app.Get("/tiles/:layer/:z/:x/:file", s.tile)
-	if s.deps.TileSQL != nil {
-		s.app.Get("/tiles-sql/:layer/:z/:x/:file", s.tileSQL)
-	}
-}
-
 // tileRequest reads layer, z, x, y and format from the path, naming the part that is wrong.
 func tileRequest(c *fiber.Ctx) (gridmap.LayerInfo, tiles.Tile, tiles.Format, error) {
 	info, err := tileLayer(c.Params("layer"))

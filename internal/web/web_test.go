@@ -7,10 +7,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 
+	"github.com/gridmap/gridmap/internal/auth"
 	"github.com/gridmap/gridmap/internal/dataset/datasettest"
+	"github.com/gridmap/gridmap/internal/gridmap"
 	"github.com/gridmap/gridmap/internal/intake"
 	"github.com/gridmap/gridmap/internal/postgis"
 	"github.com/gridmap/gridmap/internal/spatial"
@@ -59,11 +62,51 @@ func get(t *testing.T, s *web.Server, target string) response {
 	return send(t, s, httptest.NewRequest(http.MethodGet, target, nil))
 }
 
-// send runs a request through the app, with header names and values given in pairs.
+// tokens holds the command centre's API token of each test server made with serve, which
+// send uses unless the request says otherwise (an Authorization header of "" sends none).
+var tokens sync.Map // *web.Server → string
+
+// withAccounts adds accounts to deps over db and returns a command centre's token.
+func withAccounts(t testing.TB, deps *web.Deps, db *postgis.DB) string {
+	t.Helper()
+	a := auth.New(db, nil, 0)
+	deps.Auth, deps.Accounts, deps.Staff = a, db, db
+	return newToken(t, db, a, "command-centre", gridmap.Grant{Role: gridmap.RoleCommand, Scope: gridmap.CityScope})
+}
+
+// newToken makes an account with the grants and returns an API token acting as it.
+func newToken(t testing.TB, db *postgis.DB, a *auth.Service, login string, grants ...gridmap.Grant) string {
+	t.Helper()
+	ctx := context.Background()
+	u, err := db.CreateUser(ctx, gridmap.User{Login: login, Name: login, Grants: grants}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _, err := a.CreateToken(ctx, gridmap.Actor{}, u.ID, "test", -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// serve registers a server's token for send.
+func serve(s *web.Server, token string) *web.Server {
+	tokens.Store(s, token)
+	return s
+}
+
+// send runs a request through the app, with header names and values given in pairs; a
+// server made with serve sends its token unless the headers set Authorization.
 func send(t *testing.T, s *web.Server, req *http.Request, header ...string) response {
 	t.Helper()
+	if tok, ok := tokens.Load(s); ok {
+		req.Header.Set("Authorization", "Bearer "+tok.(string))
+	}
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
+		if header[i] == "Authorization" && header[i+1] == "" {
+			req.Header.Del("Authorization")
+		}
 	}
 	resp, err := s.App().Test(req, -1)
 	if err != nil {

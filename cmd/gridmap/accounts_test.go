@@ -1,0 +1,41 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// newToken makes an account with one role through the real commands and returns an API token
+// acting as it.
+func newToken(t *testing.T, url, login, role, scope string) string {
+	t.Helper()
+	return newTokenEnv(t, url, nil, login, role, scope)
+}
+
+// newTokenEnv is newToken with more environment for the commands (a clock, say).
+func newTokenEnv(t *testing.T, url string, env map[string]string, login, role, scope string) string {
+	t.Helper()
+	withStdin := map[string]string{stdinKey: "a long enough password\n"}
+	for k, v := range env {
+		withStdin[k] = v
+	}
+	if code, out, stderr := gridmapCmdEnv(t, url, withStdin, "user", "add", login, "--role", role, "--scope", scope); code != 0 {
+		t.Fatalf("user add %s: exit %d: %s%s", login, code, out, stderr)
+	}
+	code, out, stderr := gridmapCmdEnv(t, url, env, "token", "create", login, "--name", "test")
+	if code != 0 {
+		t.Fatalf("token create %s: exit %d: %s", login, code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	tok := lines[len(lines)-1]
+	if !strings.HasPrefix(tok, "gm_") {
+		t.Fatalf("token create printed %q", out)
+	}
+	return tok
+}
+
+// commandToken is a token of the command centre, which may do everything city-wide.
+func commandToken(t *testing.T, url string) string {
+	t.Helper()
+	return newToken(t, url, "command-centre", "command", "city")
+}
