@@ -181,7 +181,11 @@ func (s *Service) Report(ctx context.Context, rep gridmap.Report) (gridmap.Incid
 	// Just stored: the incident is what was prepared, with the id and times the database gave
 	// it and the one audit event the insert wrote; no need to read it back.
 	in.ID, in.CreatedAt, in.UpdatedAt = r.ID, r.CreatedAt, r.CreatedAt
-	in.History = []gridmap.Event{{At: r.CreatedAt, Actor: "intake", To: in.Status, Note: firstNote(in)}}
+	actor := in.ReportedBy.Name
+	if actor == "" {
+		actor = "intake" // as the store records a report made by no account
+	}
+	in.History = []gridmap.Event{{At: r.CreatedAt, Actor: actor, ActorID: in.ReportedBy.UserID, Role: in.ReportedBy.Role, To: in.Status, Note: firstNote(in)}}
 	return in, true, nil
 }
 

@@ -16,6 +16,14 @@ type Edit struct {
 	File, Old, New string
 }
 
+// SecondDir returns the folder of a second street (玉屏街道, one community, one grid, two staff,
+// one incident) beside the mini dataset's, for tests of what a role scoped to one street may
+// see of another: import the mini dataset first, then this one.
+func SecondDir() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "testdata", "second")
+}
+
 // Dir returns the folder holding the pristine mini dataset.
 func Dir() string {
 	_, file, _, _ := runtime.Caller(0)
