@@ -63,13 +63,18 @@ await run(async ({page, base, mark, result, shot, expectFailures, webgl}) => {
   mark('incident');
 
   // The server restarts: the page says it is reconnecting, then live again, by itself, and an
-  // incident reported to the new server reaches the ticker.
+  // incident reported to the new server reaches the ticker. The server stays down until the
+  // page's refresh of the grid tiles after the new incident has failed, so that the page must
+  // also mend tiles that failed to load.
   result.restart = {};
   await expectFailures(async () => {
+    const gridTileFailed = page.waitForEvent('requestfailed', {predicate: (req) => new URL(req.url()).pathname.startsWith('/tiles/grids/')});
     await control('stop');
     mark('server-stopped');
     await page.waitForFunction(() => document.getElementById('conn').dataset.state === 'reconnecting');
     mark('shown-reconnecting');
+    await gridTileFailed;
+    mark('grid-tile-failed');
     result.restart.down = await page.locator('#conn').innerText();
     await shot('wall-reconnecting.png');
     await control('start');
