@@ -257,6 +257,92 @@ func miniDatabase(t *testing.T, edits ...datasettest.Edit) string {
 	return url
 }
 
+// named is a code with its names, as GET /api/v1/categories lists it.
+type named struct {
+	Code string `json:"code"`
+	ZH   string `json:"zh"`
+	EN   string `json:"en"`
+}
+
+// codeLabels is GET /api/v1/categories: the one source of every code's name on the pages.
+type codeLabels map[string][]named
+
+// apiLabels reads the server's code labels, the lists the pages take them from.
+func apiLabels(t *testing.T, base string) codeLabels {
+	t.Helper()
+	code, body := httpGet(t, base+"/api/v1/categories")
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(body), &doc); code != 200 || err != nil {
+		t.Fatalf("GET /api/v1/categories: %d %v\n%s", code, err, body)
+	}
+	labels := codeLabels{}
+	for _, list := range []string{"categories", "channels", "statuses", "red_position_kinds", "station_kinds", "staff_roles", "gap_kinds"} {
+		var l []named
+		if err := json.Unmarshal(doc[list], &l); err != nil || len(l) == 0 {
+			t.Fatalf("GET /api/v1/categories: %s: %v (%s)", list, err, doc[list])
+		}
+		labels[list] = l
+	}
+	return labels
+}
+
+func (l codeLabels) find(t *testing.T, list, code string) named {
+	t.Helper()
+	for _, n := range l[list] {
+		if n.Code == code {
+			return n
+		}
+	}
+	t.Fatalf("GET /api/v1/categories lists no %s %q", list, code)
+	return named{}
+}
+
+// zh is the server's Chinese name of a code.
+func (l codeLabels) zh(t *testing.T, list, code string) string {
+	t.Helper()
+	return l.find(t, list, code).ZH
+}
+
+// en is the server's English name of a code.
+func (l codeLabels) en(t *testing.T, list, code string) string {
+	t.Helper()
+	return l.find(t, list, code).EN
+}
+
+// check fails the test for every [code, label] pair a page showed (where) whose label is not the
+// server's name of the code in lang; with every, each code of the list must be shown.
+func (l codeLabels) check(t *testing.T, where, lang, list string, shown [][2]string, every bool) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, p := range shown {
+		want := l.find(t, list, p[0])
+		name := want.ZH
+		if lang == "en" {
+			name = want.EN
+		}
+		if p[1] != name {
+			t.Errorf("%s names %s %s %q; the API names it %q", where, list, p[0], p[1], name)
+		}
+		seen[p[0]] = true
+	}
+	if !every {
+		return
+	}
+	for _, n := range l[list] {
+		if !seen[n.Code] {
+			t.Errorf("%s does not show %s %s (%s); it shows %v", where, list, n.Code, n.ZH, shown)
+		}
+	}
+}
+
+// shownLabels are the codes the city map's panel names, as [code, label] pairs (lib.mjs
+// statusLabels).
+type shownLabels struct {
+	Filter     [][2]string `json:"filter"`
+	Legend     [][2]string `json:"legend"`
+	Categories [][2]string `json:"categories"`
+}
+
 // restartableServer is the real server on a fixed loopback address that a browser script can
 // stop and start again (lib.mjs control), as an operator restarting the service would.
 type restartableServer struct {
@@ -345,10 +431,11 @@ func TestBrowserMapPage(t *testing.T) {
 			TileURL             string `json:"tileURL"`
 			Popup               string
 		} `json:"incidents"`
-		Labels map[string]map[string]any   `json:"labels"`
-		Lang   string                      `json:"lang"`
-		Scale  string                      `json:"scale"`
-		Toggle struct{ Hidden, Shown int } `json:"toggle"`
+		Bands  map[string]map[string]any    `json:"bands"`
+		Codes  struct{ ZH, EN shownLabels } `json:"labels"`
+		Lang   string                       `json:"lang"`
+		Scale  string                       `json:"scale"`
+		Toggle struct{ Hidden, Shown int }  `json:"toggle"`
 	}
 	run := runBrowserScript(t, "map.mjs", base, &res, nil)
 
@@ -417,10 +504,27 @@ func TestBrowserMapPage(t *testing.T) {
 	if !strings.Contains(res.Incidents.TileURL, "since=") || strings.Contains(res.Incidents.TileURL, "status=") {
 		t.Errorf("the incident tiles after choosing every status: %s", res.Incidents.TileURL)
 	}
-	for _, want := range []string{"为老服务", "已接单", "一键下单", "融东社区第2网格"} {
+	// The popup names the incident's category, status and channel as the API does: mini-2 is
+	// accepted, 已领单 (the page once said 已接单 of its own).
+	labels := apiLabels(t, base)
+	for _, want := range []string{labels.zh(t, "categories", "elderly_service"), labels.zh(t, "statuses", "accepted"), "已领单",
+		labels.zh(t, "channels", "one_click_order"), "融东社区第2网格"} {
 		if !strings.Contains(res.Incidents.Popup, want) {
 			t.Errorf("the incident popup does not show %q:\n%s", want, res.Incidents.Popup)
 		}
+	}
+	if strings.Contains(res.Incidents.Popup, "已接单") {
+		t.Errorf("the incident popup names the status in words of its own:\n%s", res.Incidents.Popup)
+	}
+	// Every status and category the panel names, in the filter and in the legend, in Chinese
+	// and in English, is named as GET /api/v1/categories names it.
+	for _, l := range []struct {
+		lang  string
+		shown shownLabels
+	}{{"zh", res.Codes.ZH}, {"en", res.Codes.EN}} {
+		labels.check(t, "the status filter ("+l.lang+")", l.lang, "statuses", l.shown.Filter, true)
+		labels.check(t, "the legend's incident colours ("+l.lang+")", l.lang, "statuses", l.shown.Legend, true)
+		labels.check(t, "the category filter ("+l.lang+")", l.lang, "categories", l.shown.Categories, true)
 	}
 	if strings.Contains(res.Incidents.Popup, "独居老人") || strings.Contains(res.Incidents.Popup, "19900002222") {
 		t.Errorf("the incident popup shows the report's text or the reporter:\n%s", res.Incidents.Popup)
@@ -428,11 +532,11 @@ func TestBrowserMapPage(t *testing.T) {
 	if res.Incidents.Clusters == 0 {
 		t.Error("no incident clusters at zoom 12")
 	}
-	if n, _ := res.Labels["community"]["communities"].(float64); n == 0 {
-		t.Errorf("no community labels at middle zoom: %v", res.Labels)
+	if n, _ := res.Bands["community"]["communities"].(float64); n == 0 {
+		t.Errorf("no community labels at middle zoom: %v", res.Bands)
 	}
-	if n, _ := res.Labels["grid"]["grids"].(float64); n != 2 {
-		t.Errorf("want the 2 grids labelled once each at high zoom: %v", res.Labels)
+	if n, _ := res.Bands["grid"]["grids"].(float64); n != 2 {
+		t.Errorf("want the 2 grids labelled once each at high zoom: %v", res.Bands)
 	}
 }
 
@@ -474,6 +578,7 @@ func TestBrowserWallPage(t *testing.T) {
 		Small struct{ Overflow bool }              `json:"small"`
 	}
 	run := runBrowserScript(t, "wall.mjs", base, &res, server.control)
+	labels := apiLabels(t, base)
 
 	if !strings.Contains(res.Title, "福清市") || !strings.Contains(res.Title, "指挥大屏") {
 		t.Errorf("the wall's title reads %q", res.Title)
@@ -508,7 +613,8 @@ func TestBrowserWallPage(t *testing.T) {
 		t.Errorf("the ticker starts with incidents %v, want the mini dataset's 3", res.TickerIDs)
 	}
 	p := res.Posted
-	if p.ID == 0 || !strings.Contains(p.Tick, "安全隐患") || !strings.Contains(p.Tick, "融东社区第1网格") {
+	if p.ID == 0 || !strings.Contains(p.Tick, labels.zh(t, "categories", "safety_hazard")) || !strings.Contains(p.Tick, labels.zh(t, "channels", "grid_patrol")) ||
+		!strings.Contains(p.Tick, labels.zh(t, "statuses", "assigned")) || !strings.Contains(p.Tick, "融东社区第1网格") {
 		t.Errorf("the reported incident %d shows in the ticker as %q", p.ID, p.Tick)
 	}
 	if p.Today.Before == "" || p.Today.After == "" || p.Today.Before == p.Today.After {
@@ -532,7 +638,7 @@ func TestBrowserWallPage(t *testing.T) {
 	}
 	t.Logf("the wall showed reconnecting %d ms after the server stopped, and live %d ms after it started again (%d requests failed meanwhile, as expected)",
 		run.Timings["shown-reconnecting"]-run.Timings["server-stopped"], run.Timings["shown-live"]-run.Timings["server-started"], run.ExpectedFailures)
-	if !strings.Contains(res.EN.Title, "command wall") || !strings.Contains(res.EN.KPIs, "Overdue") || !strings.Contains(res.EN.Ticker, "Safety hazard") {
+	if !strings.Contains(res.EN.Title, "command wall") || !strings.Contains(res.EN.KPIs, "Overdue") || !strings.Contains(res.EN.Ticker, labels.en(t, "categories", "safety_hazard")) {
 		t.Errorf("after switching to English: title %q, figures %q, ticker %q", res.EN.Title, res.EN.KPIs, res.EN.Ticker)
 	}
 	if res.Small.Overflow {
@@ -563,16 +669,18 @@ func TestBrowserCoveragePage(t *testing.T) {
 			Selected []string `json:"selected"`
 			Aria     string   `json:"aria"`
 		} `json:"row"`
-		MapClick struct{ Aria string } `json:"mapClick"`
-		Focus    struct{ Rows int }    `json:"focus"`
-		Sorted   []string              `json:"sorted"`
-		Walk     struct{ URL, Legend string }
-		CSV      struct{ Name, Text string }         `json:"csv"`
-		Names    []string                            `json:"names"`
-		EN       struct{ Head, Gaps, Tiling string } `json:"en"`
-		Rendered map[string]int                      `json:"rendered"`
+		MapClick   struct{ Aria string } `json:"mapClick"`
+		Focus      struct{ Rows int }    `json:"focus"`
+		Sorted     []string              `json:"sorted"`
+		Walk       struct{ URL, Legend string }
+		CSV        struct{ Name, Text string }         `json:"csv"`
+		Names      []string                            `json:"names"`
+		EN         struct{ Head, Gaps, Tiling string } `json:"en"`
+		Rendered   map[string]int                      `json:"rendered"`
+		CardLabels [][2]string                         `json:"cardLabels"`
 	}
 	runBrowserScript(t, "coverage.mjs", base, &res, nil)
+	labels := apiLabels(t, base)
 
 	gaps := map[string][]string{}
 	for _, r := range res.Rows {
@@ -646,6 +754,16 @@ func TestBrowserCoveragePage(t *testing.T) {
 	}
 	if !slices.Contains(res.Names, formula) {
 		t.Errorf("the table shows the grids as %q, want one named %s as it is", res.Names, formula)
+	}
+	// The gap cards name each gap as the API does, the walking distance added where it counts.
+	for i, p := range res.CardLabels {
+		res.CardLabels[i][1] = strings.TrimSuffix(p[1], "（500 米）")
+	}
+	labels.check(t, "the gap cards", "zh", "gap_kinds", res.CardLabels, true)
+	for _, want := range []string{labels.zh(t, "gap_kinds", "no_grid_worker"), labels.zh(t, "gap_kinds", "no_party_member")} {
+		if !strings.Contains(res.CSV.Text, want) {
+			t.Errorf("the CSV does not name the gap %q as the API does:\n%s", want, res.CSV.Text)
+		}
 	}
 	if !strings.Contains(res.EN.Head, "Households") || !strings.Contains(res.EN.Gaps, "no worker") || !strings.Contains(res.EN.Tiling, "no overlaps or gaps") {
 		t.Errorf("after switching to English: head %q, gaps %q, tiling %q", res.EN.Head, res.EN.Gaps, res.EN.Tiling)

@@ -1,5 +1,8 @@
 // api.js: the client of gridmap's read API. Paths are resolved against the site root (the folder
 // above js/), so the pages work behind a reverse proxy that mounts gridmap under a sub-path.
+// Also what every page learns from the server before it draws (boot): the labels of every code.
+
+import {setCodeLabels} from './i18n.js';
 
 // ROOT is the site root URL, e.g. http://host/ or http://host/gridmap/.
 export const ROOT = new URL('../', import.meta.url);
@@ -37,6 +40,8 @@ export async function getJSON(path, params = {}, {signal} = {}) {
 
 // api names the read API's resources; params filter them the way the API allows.
 export const api = {
+  // What intake accepts, and the Chinese and English label of every code.
+  categories: (opts) => getJSON('api/v1/categories', {}, opts),
   // GeoJSON FeatureCollections of the divisions and service points.
   streets: (params, opts) => getJSON('api/v1/streets', params, opts),
   communities: (params, opts) => getJSON('api/v1/communities', params, opts),
@@ -51,6 +56,17 @@ export const api = {
   tiling: (params, opts) => getJSON('api/v1/tiling', params, opts),
   hotspots: (params, opts) => getJSON('api/v1/hotspots', params, opts),
 };
+
+// boot loads, once, what a page needs before its first drawing: the code labels (into i18n.js).
+// A failure is not kept, so a page may call it again until it answers.
+let booted = null;
+export function boot() {
+  booted ??= api.categories().then(setCodeLabels).catch((err) => {
+    booted = null;
+    throw err;
+  });
+  return booted;
+}
 
 // Times. The pages speak China Standard Time (UTC+8, no daylight saving) whatever the
 // machine's zone, because that is the time the figures and the workflow are kept in.

@@ -8,7 +8,7 @@
 
 import {Marker} from '../lib/maplibre-gl/maplibre-gl.mjs';
 import * as i18n from './i18n.js';
-import {api, cstDate, cstMidnight, CST} from './api.js';
+import {api, boot, cstDate, cstMidnight, CST} from './api.js';
 import {createMap, setLabels, setIncidentFilter, refreshSource, boundsOf, whenIdle} from './map.js';
 import {gridLayers, boundaryLayers, labelLayers, categoryColor, OPEN_STATUSES, INCIDENT_COLORS} from './layers.js';
 import {LiveFeed} from './live.js';
@@ -84,6 +84,10 @@ const state = {
   hotspots: [], // at most HOTSPOTS_TOP
   flashes: [], // {marker, timer}, at most FLASH_MAX
 };
+
+// The code labels come before anything is drawn with them. A display switched on while the
+// server is down keeps trying.
+await untilAnswered(boot);
 
 const map = createMap($('map'), {layers, controls: false, incidents: heatParams()});
 let cityBounds = null;

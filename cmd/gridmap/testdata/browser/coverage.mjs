@@ -29,6 +29,8 @@ await run(async ({page, base, mark, result, shot}) => {
   result.names = await page.evaluate(() => [...document.querySelectorAll('#table tbody tr')].map((tr) => tr.cells[0].firstChild.textContent));
   result.cards = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#gaps [data-gap]')]
     .map((b) => [b.dataset.gap || 'all', b.querySelector('.cv-card-value').textContent])));
+  result.cardLabels = await page.evaluate(() => [...document.querySelectorAll('#gaps [data-gap]')].filter((b) => b.dataset.gap)
+    .map((b) => [b.dataset.gap, b.querySelector('.cv-card-label').textContent]));
   result.tiling = await page.evaluate(() => {
     const el = document.querySelector('#tiling .cv-tiling');
     return {problems: el?.dataset.problems, text: el?.innerText};
@@ -75,4 +77,5 @@ await run(async ({page, base, mark, result, shot}) => {
   };
   await shot('coverage-en.png');
   mark('english');
+
 }, {viewport: {width: 1440, height: 900}});
