@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/gridmap/gridmap/internal/config"
 	"github.com/gridmap/gridmap/internal/dataset/datasettest"
+	"github.com/gridmap/gridmap/internal/gridmap"
 	"github.com/gridmap/gridmap/internal/testdb"
 )
 
@@ -241,20 +243,49 @@ func miniServer(t *testing.T, edits ...datasettest.Edit) string {
 // miniDatabase is a new database holding the mini dataset as miniServer serves it.
 func miniDatabase(t *testing.T, edits ...datasettest.Edit) string {
 	t.Helper()
-	url := testdb.New(t)
-	cst := time.FixedZone("CST", 8*3600)
-	day := func(back int, clock string) string {
-		return time.Now().In(cst).AddDate(0, 0, -back).Format("2006-01-02") + "T" + clock + "+08:00"
+	return miniDatabaseAt(t, 0, miniTimes(time.Now()), edits...)
+}
+
+// miniTimes are when miniServer's incidents were reported, for a server whose clock reads now:
+// mini-1, mini-2 and mini-3 on the 3rd, 2nd and last day before now's, at 09:15, 10:00 and 11:00
+// China Standard Time.
+func miniTimes(now time.Time) [3]time.Time {
+	day := func(back, hour, minute int) time.Time {
+		y, m, d := now.In(gridmap.ChinaTime).AddDate(0, 0, -back).Date()
+		return time.Date(y, m, d, hour, minute, 0, 0, gridmap.ChinaTime)
 	}
-	dataset := datasettest.Mini(t, append([]datasettest.Edit{
-		{File: "incidents.geojson", Old: "2026-11-20T09:15:00+08:00", New: day(3, "09:15:00")},
-		{File: "incidents.geojson", Old: "2026-11-21T10:00:00+08:00", New: day(2, "10:00:00")},
-		{File: "incidents.geojson", Old: "2026-11-22T11:00:00+08:00", New: day(1, "11:00:00")},
-	}, edits...)...)
-	if code, _, stderr := gridmapCmd(t, url, "import", "-q", dataset); code != 0 {
+	return [3]time.Time{day(3, 9, 15), day(2, 10, 0), day(1, 11, 0)}
+}
+
+// miniDatabaseAt is a new database holding the mini dataset with its incidents mini-1, mini-2
+// and mini-3 reported at times, for a server whose clock runs ahead of the machine's by ahead
+// (GRIDMAP_CLOCK): the import runs on that clock too, as an operator's would, so that it takes
+// the incidents for past reports and reckons their due times and overdue flags by it.
+func miniDatabaseAt(t *testing.T, ahead time.Duration, times [3]time.Time, edits ...datasettest.Edit) string {
+	t.Helper()
+	url := testdb.New(t)
+	original := []string{"2026-11-20T09:15:00+08:00", "2026-11-21T10:00:00+08:00", "2026-11-22T11:00:00+08:00"}
+	var moved []datasettest.Edit
+	for i, at := range times {
+		moved = append(moved, datasettest.Edit{File: "incidents.geojson", Old: original[i], New: at.In(gridmap.ChinaTime).Format(time.RFC3339)})
+	}
+	dataset := datasettest.Mini(t, append(moved, edits...)...)
+	if code, _, stderr := gridmapCmdEnv(t, url, clockEnv(ahead), "import", "-q", dataset); code != 0 {
 		t.Fatalf("import: exit %d: %s", code, stderr)
 	}
 	return url
+}
+
+// clockEnv is the environment that runs the server or a command ahead of the machine's clock.
+func clockEnv(ahead time.Duration) map[string]string {
+	if ahead == 0 {
+		return nil
+	}
+	setting := ahead.String()
+	if ahead > 0 {
+		setting = "+" + setting
+	}
+	return map[string]string{"GRIDMAP_CLOCK": setting}
 }
 
 // named is a code with its names, as GET /api/v1/categories lists it.
@@ -934,5 +965,113 @@ process.stdout.write(JSON.stringify({cells: ins.map(csvCell), row: csvRow(ins)})
 	}
 	if want := strings.Join(got.Cells, ","); got.Row != want {
 		t.Errorf("csvRow joins the cells as %q, want %q", got.Row, want)
+	}
+}
+
+// TestBrowserYearAhead runs the server a year ahead of the machine's clock (GRIDMAP_CLOCK), as
+// a demo may, with the mini dataset's incidents in the days before that clock. The browser keeps the machine's clock; the wall must still show the server's
+// date and time, count and list the server's today, draw the server's last 7 days as heat and
+// label the 24-hour chart by the server's hours, and the city map's period must count back from
+// the server's today.
+func TestBrowserYearAhead(t *testing.T) {
+	const ahead = 8760 * time.Hour
+	start := time.Now()
+	times := miniTimes(start.Add(ahead))
+	times[0] = start.Add(ahead - 2*time.Minute) // mini-1: today on the server's clock (yesterday in its first minutes)
+	times[2] = times[2].AddDate(0, 0, -4)       // mini-3: five days back, still in the heat's week
+	app := startApp(t, miniDatabaseAt(t, ahead, times), clockEnv(ahead))
+	var res struct {
+		SiteBefore, SiteAfter struct {
+			Now time.Time `json:"now"`
+		}
+		BrowserNow time.Time `json:"browserNow"`
+		Clock      struct{ Date, DateText, Time, TimeText string }
+		Stats      struct {
+			At        time.Time      `json:"at"`
+			Incidents map[string]int `json:"incidents"`
+		} `json:"stats"`
+		KPIs   map[string]string `json:"kpis"`
+		Ticker []struct{ ID, At, Text string }
+		Hourly string `json:"hourly"`
+		Heat   struct {
+			Rendered int    `json:"rendered"`
+			TileURL  string `json:"tileURL"`
+		} `json:"heat"`
+		City struct {
+			TileURL string `json:"tileURL"`
+		} `json:"city"`
+	}
+	runBrowserScript(t, "yearahead.mjs", "http://"+app.Addr(), &res, nil)
+
+	day := func(at time.Time) string { return at.In(gridmap.ChinaTime).Format("2006-01-02") }
+	if d := res.SiteBefore.Now.Sub(start.Add(ahead)); d < -time.Minute || d > time.Minute {
+		t.Fatalf("GET /api/v1/site says now %v; want a year ahead of %v", res.SiteBefore.Now, start)
+	}
+	if d := res.BrowserNow.Sub(res.SiteBefore.Now); d > -ahead+time.Hour {
+		t.Fatalf("the browser's clock reads %v, the server's %v: the test runs the server ahead of the browser", res.BrowserNow, res.SiteBefore.Now)
+	}
+	// Every check below is against the server's day; the run may cross midnight, so a page
+	// passes with either day the server's clock read while it ran.
+	serverDays := slices.Compact([]string{day(res.SiteBefore.Now), day(res.SiteAfter.Now)})
+	onServerDay := func(ok func(today string) bool) bool { return slices.ContainsFunc(serverDays, ok) }
+
+	// The wall's clock: the server's day and time.
+	if !onServerDay(func(today string) bool {
+		return res.Clock.Date == today && strings.Contains(res.Clock.DateText, strings.ReplaceAll(today, "-", "/"))
+	}) {
+		t.Errorf("the wall's clock shows the day %q (%q); the server's clock reads %v", res.Clock.Date, res.Clock.DateText, res.SiteBefore.Now)
+	}
+	if at, err := time.Parse(time.RFC3339, res.Clock.Time); err != nil || at.Before(res.SiteBefore.Now.Add(-time.Minute)) || at.After(res.SiteAfter.Now.Add(time.Minute)) {
+		t.Errorf("the wall's clock shows %q (%q, %v); the server's clock read %v to %v", res.Clock.Time, res.Clock.TimeText, err, res.SiteBefore.Now, res.SiteAfter.Now)
+	}
+	// Today's figure counts the incidents of the server's day, as the server does.
+	if !onServerDay(func(today string) bool {
+		want := 0
+		for _, at := range times {
+			if day(at) == today {
+				want++
+			}
+		}
+		return res.KPIs["today"] == strconv.Itoa(want) && res.Stats.Incidents["today"] == want
+	}) {
+		t.Errorf("on %v the wall shows %q incidents today, /api/v1/stats %d; the dataset's incidents were reported %v", serverDays, res.KPIs["today"], res.Stats.Incidents["today"], times)
+	}
+	// The ticker gives the incidents of the server's day their time only, the others their day too.
+	if len(res.Ticker) != 3 {
+		t.Errorf("the ticker lists %d incidents, want the mini dataset's 3: %+v", len(res.Ticker), res.Ticker)
+	}
+	if !onServerDay(func(today string) bool {
+		for _, e := range res.Ticker {
+			at, err := time.Parse(time.RFC3339, e.At)
+			if err != nil || strings.Contains(e.Text, "/") == (day(at) == today) {
+				return false
+			}
+		}
+		return true
+	}) {
+		t.Errorf("on the server's day %v the ticker shows the times %+v", serverDays, res.Ticker)
+	}
+	// The 24-hour chart ends at the server's hour.
+	if want := fmt.Sprintf("%d时", res.Stats.At.In(gridmap.ChinaTime).Hour()); res.Hourly != want {
+		t.Errorf("the 24-hour chart ends at %q, want %q (the server's figures are of %v)", res.Hourly, want, res.Stats.At)
+	}
+	// The heat shows the server's last 7 days; the city map's period is the server's 30 days.
+	since := func(tiles string) string {
+		u, err := neturl.Parse(strings.NewReplacer("{", "", "}", "").Replace(tiles))
+		if err != nil {
+			t.Errorf("tile URL %q: %v", tiles, err)
+			return ""
+		}
+		return u.Query().Get("since")
+	}
+	midnight := func(today string, back int) string {
+		d, _ := time.ParseInLocation("2006-01-02", today, gridmap.ChinaTime)
+		return d.AddDate(0, 0, -back).Format(time.RFC3339)
+	}
+	if got := since(res.Heat.TileURL); res.Heat.Rendered == 0 || !onServerDay(func(today string) bool { return got == midnight(today, 7) }) {
+		t.Errorf("the wall's heat draws %d features of incidents since %q, want those since %s", res.Heat.Rendered, got, midnight(serverDays[0], 7))
+	}
+	if got := since(res.City.TileURL); !onServerDay(func(today string) bool { return got == midnight(today, 30) }) {
+		t.Errorf("the city map shows incidents since %q, want since %s (30 days before the server's today)", got, midnight(serverDays[0], 30))
 	}
 }

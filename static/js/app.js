@@ -16,8 +16,8 @@ import {h} from './dom.js';
 
 const $ = (id) => document.getElementById(id);
 
-// The incident filter: a period (days back from today's midnight, China Standard Time; 0 for
-// all), a category and a status group or one status. The tiles take it as
+// The incident filter: a period (days back from today's midnight, China Standard Time, on the
+// server's clock; 0 for all), a category and a status group or one status. The tiles take it as
 // query parameters. By default the map shows what is still to be done: open incidents of the
 // last 30 days.
 const filter = {days: 30, category: '', status: 'open'};
@@ -34,12 +34,13 @@ let status = null; // the line over the map: loading, or what went wrong; null h
 i18n.apply(document);
 mountNav($('nav'), 'city');
 mountLangSwitch();
-// The code labels before anything is drawn with them.
+// The code labels and the server's clock before anything is drawn: the filter's period counts
+// back from the server's today.
 setStatus('app.loading');
 try {
   await boot();
 } catch (err) {
-  console.error('gridmap: loading the labels failed:', err);
+  console.error('gridmap: loading the labels and the server clock failed:', err);
   setStatus('app.error', {msg: err.message}, true);
   throw err;
 }

@@ -93,8 +93,8 @@ const popups = new PopupController(map, (s) => placeContent(s.props, s.layer, st
 
 // Loading.
 
-// start loads the streets while the map loads, and the code labels (boot: the gaps' names)
-// before anything is drawn with them.
+// start loads the streets while the map loads, and the code labels and the server's clock
+// (boot: the gaps' names, the incidents' 30 days) before anything is drawn with them.
 async function start() {
   setStatus('app.loading');
   const loaded = new Promise((resolve) => map.once('load', resolve));
