@@ -374,6 +374,28 @@ type shownLabels struct {
 	Categories [][2]string `json:"categories"`
 }
 
+// demoBadge is what a page's demo badge showed (lib.mjs demoBadge).
+type demoBadge struct {
+	Text    string `json:"text"`
+	Title   string `json:"title"`
+	Visible bool   `json:"visible"`
+}
+
+// checkDemoBadge: on the mini dataset, whose divisions are synthetic, the page shows the badge
+// 演示数据 (Demo data in English), with a tooltip saying that the data is synthetic.
+func checkDemoBadge(t *testing.T, page string, zh, en demoBadge) {
+	t.Helper()
+	if !zh.Visible || strings.TrimSpace(zh.Text) != "演示数据" || !strings.Contains(zh.Title, "合成的示例数据") {
+		t.Errorf("%s on synthetic data shows the demo badge %+v; want 演示数据, visible, saying the data is synthetic", page, zh)
+	}
+	if !en.Visible || strings.TrimSpace(en.Text) != "Demo data" || !strings.Contains(en.Title, "synthetic sample data") {
+		t.Errorf("%s in English shows the demo badge %+v; want Demo data, visible, saying the data is synthetic", page, en)
+	}
+	if strings.Contains(zh.Title, "模拟") || strings.Contains(en.Title, "simulated") {
+		t.Errorf("%s speaks of a simulated city although the server simulates none: %q / %q", page, zh.Title, en.Title)
+	}
+}
+
 // restartableServer is the real server on a fixed loopback address that a browser script can
 // stop and start again (lib.mjs control), as an operator restarting the service would.
 type restartableServer struct {
@@ -464,6 +486,7 @@ func TestBrowserMapPage(t *testing.T) {
 		} `json:"incidents"`
 		Bands  map[string]map[string]any    `json:"bands"`
 		Codes  struct{ ZH, EN shownLabels } `json:"labels"`
+		Demo   struct{ ZH, EN demoBadge }   `json:"demo"`
 		Lang   string                       `json:"lang"`
 		Scale  string                       `json:"scale"`
 		Toggle struct{ Hidden, Shown int }  `json:"toggle"`
@@ -557,6 +580,7 @@ func TestBrowserMapPage(t *testing.T) {
 		labels.check(t, "the legend's incident colours ("+l.lang+")", l.lang, "statuses", l.shown.Legend, true)
 		labels.check(t, "the category filter ("+l.lang+")", l.lang, "categories", l.shown.Categories, true)
 	}
+	checkDemoBadge(t, "the city map", res.Demo.ZH, res.Demo.EN)
 	if strings.Contains(res.Incidents.Popup, "独居老人") || strings.Contains(res.Incidents.Popup, "19900002222") {
 		t.Errorf("the incident popup shows the report's text or the reporter:\n%s", res.Incidents.Popup)
 	}
@@ -607,6 +631,7 @@ func TestBrowserWallPage(t *testing.T) {
 		} `json:"restart"`
 		EN    struct{ Title, KPIs, Ticker string } `json:"en"`
 		Small struct{ Overflow bool }              `json:"small"`
+		Demo  struct{ ZH, EN demoBadge }           `json:"demo"`
 	}
 	run := runBrowserScript(t, "wall.mjs", base, &res, server.control)
 	labels := apiLabels(t, base)
@@ -672,6 +697,7 @@ func TestBrowserWallPage(t *testing.T) {
 	if !strings.Contains(res.EN.Title, "command wall") || !strings.Contains(res.EN.KPIs, "Overdue") || !strings.Contains(res.EN.Ticker, labels.en(t, "categories", "safety_hazard")) {
 		t.Errorf("after switching to English: title %q, figures %q, ticker %q", res.EN.Title, res.EN.KPIs, res.EN.Ticker)
 	}
+	checkDemoBadge(t, "the wall", res.Demo.ZH, res.Demo.EN)
 	if res.Small.Overflow {
 		t.Error("at 1366×768 the page overflows the screen")
 	}
@@ -709,6 +735,8 @@ func TestBrowserCoveragePage(t *testing.T) {
 		EN         struct{ Head, Gaps, Tiling string } `json:"en"`
 		Rendered   map[string]int                      `json:"rendered"`
 		CardLabels [][2]string                         `json:"cardLabels"`
+		Demo       struct{ ZH, EN demoBadge }          `json:"demo"`
+		Simulating struct{ ZH, EN demoBadge }          `json:"simulating"`
 	}
 	runBrowserScript(t, "coverage.mjs", base, &res, nil)
 	labels := apiLabels(t, base)
@@ -795,6 +823,10 @@ func TestBrowserCoveragePage(t *testing.T) {
 		if !strings.Contains(res.CSV.Text, want) {
 			t.Errorf("the CSV does not name the gap %q as the API does:\n%s", want, res.CSV.Text)
 		}
+	}
+	checkDemoBadge(t, "the coverage page", res.Demo.ZH, res.Demo.EN)
+	if s := res.Simulating; !s.ZH.Visible || !strings.Contains(s.ZH.Title, "模拟城市") || !s.EN.Visible || !strings.Contains(s.EN.Title, "simulated city") {
+		t.Errorf("with the server simulating a city the badge reads %+v (zh) and %+v (en); want its tooltip to say so", s.ZH, s.EN)
 	}
 	if !strings.Contains(res.EN.Head, "Households") || !strings.Contains(res.EN.Gaps, "no worker") || !strings.Contains(res.EN.Tiling, "no overlaps or gaps") {
 		t.Errorf("after switching to English: head %q, gaps %q, tiling %q", res.EN.Head, res.EN.Gaps, res.EN.Tiling)
@@ -969,20 +1001,26 @@ process.stdout.write(JSON.stringify({cells: ins.map(csvCell), row: csvRow(ins)})
 }
 
 // TestBrowserYearAhead runs the server a year ahead of the machine's clock (GRIDMAP_CLOCK), as
-// a demo may, with the mini dataset's incidents in the days before that clock. The browser keeps the machine's clock; the wall must still show the server's
+// a demo may, with the mini dataset's incidents in the days before that clock and its divisions
+// marked real. The browser keeps the machine's clock; the wall must still show the server's
 // date and time, count and list the server's today, draw the server's last 7 days as heat and
-// label the 24-hour chart by the server's hours, and the city map's period must count back from
-// the server's today.
+// label the 24-hour chart by the server's hours, the city map's period must count back from the
+// server's today, and, the data being real, neither page shows the demo badge.
 func TestBrowserYearAhead(t *testing.T) {
 	const ahead = 8760 * time.Hour
 	start := time.Now()
 	times := miniTimes(start.Add(ahead))
 	times[0] = start.Add(ahead - 2*time.Minute) // mini-1: today on the server's clock (yesterday in its first minutes)
 	times[2] = times[2].AddDate(0, 0, -4)       // mini-3: five days back, still in the heat's week
-	app := startApp(t, miniDatabaseAt(t, ahead, times), clockEnv(ahead))
+	var real []datasettest.Edit
+	for _, file := range []string{"streets", "communities", "grids", "grids", "red_positions", "stations"} {
+		real = append(real, datasettest.Edit{File: file + ".geojson", Old: `"synthetic":true`, New: `"synthetic":false`})
+	}
+	app := startApp(t, miniDatabaseAt(t, ahead, times, real...), clockEnv(ahead))
 	var res struct {
 		SiteBefore, SiteAfter struct {
-			Now time.Time `json:"now"`
+			Now  time.Time `json:"now"`
+			Demo bool      `json:"demo"`
 		}
 		BrowserNow time.Time `json:"browserNow"`
 		Clock      struct{ Date, DateText, Time, TimeText string }
@@ -997,15 +1035,17 @@ func TestBrowserYearAhead(t *testing.T) {
 			Rendered int    `json:"rendered"`
 			TileURL  string `json:"tileURL"`
 		} `json:"heat"`
+		Demo demoBadge `json:"demo"`
 		City struct {
-			TileURL string `json:"tileURL"`
+			TileURL string    `json:"tileURL"`
+			Demo    demoBadge `json:"demo"`
 		} `json:"city"`
 	}
 	runBrowserScript(t, "yearahead.mjs", "http://"+app.Addr(), &res, nil)
 
 	day := func(at time.Time) string { return at.In(gridmap.ChinaTime).Format("2006-01-02") }
-	if d := res.SiteBefore.Now.Sub(start.Add(ahead)); d < -time.Minute || d > time.Minute {
-		t.Fatalf("GET /api/v1/site says now %v; want a year ahead of %v", res.SiteBefore.Now, start)
+	if d := res.SiteBefore.Now.Sub(start.Add(ahead)); d < -time.Minute || d > time.Minute || res.SiteBefore.Demo {
+		t.Fatalf("GET /api/v1/site says now %v (demo %v); want a year ahead of %v, not a demo", res.SiteBefore.Now, res.SiteBefore.Demo, start)
 	}
 	if d := res.BrowserNow.Sub(res.SiteBefore.Now); d > -ahead+time.Hour {
 		t.Fatalf("the browser's clock reads %v, the server's %v: the test runs the server ahead of the browser", res.BrowserNow, res.SiteBefore.Now)
@@ -1073,5 +1113,8 @@ func TestBrowserYearAhead(t *testing.T) {
 	}
 	if got := since(res.City.TileURL); !onServerDay(func(today string) bool { return got == midnight(today, 30) }) {
 		t.Errorf("the city map shows incidents since %q, want since %s (30 days before the server's today)", got, midnight(serverDays[0], 30))
+	}
+	if res.Demo.Visible || res.City.Demo.Visible {
+		t.Errorf("on real data the wall shows the demo badge %+v, the city map %+v", res.Demo, res.City.Demo)
 	}
 }

@@ -70,15 +70,30 @@ let clockOffsetMs = 0;
 // now is the server clock's current time, in milliseconds since the epoch.
 export function now() { return Date.now() + clockOffsetMs; }
 
-// refreshSite asks the server for its time and moves now() to the server's clock: the server
-// read its clock about halfway through the request.
+// What GET /api/v1/site last said besides the time, and who wants to know when it changes.
+let siteState = {demo: false, simulating: false};
+const siteListeners = new Set();
+
+// site is what the server last said of its data: {demo, simulating}.
+export function site() { return siteState; }
+
+// onSite calls fn with site() each time the server has been asked again.
+export function onSite(fn) {
+  siteListeners.add(fn);
+  return () => siteListeners.delete(fn);
+}
+
+// refreshSite asks the server for its time and whether the data is a demo, and moves now() to
+// the server's clock: the server read its clock about halfway through the request.
 export async function refreshSite(opts) {
   const sent = Date.now();
   const answer = await api.site(opts);
   const received = Date.now();
   const at = Date.parse(answer.now);
   if (Number.isFinite(at)) clockOffsetMs = at - (sent + received) / 2;
-  return answer;
+  siteState = {demo: answer.demo === true, simulating: answer.simulating === true};
+  for (const fn of siteListeners) fn(siteState);
+  return siteState;
 }
 
 // boot loads, once, what a page needs before its first drawing: the code labels (into i18n.js)

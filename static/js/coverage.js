@@ -14,7 +14,7 @@ import {gridLayers, boundaryLayers, selectedGridLine, placeLayers, labelLayers, 
   stationColor} from './layers.js';
 import {PopupController, placeContent} from './popup.js';
 import {labelPoints} from './geom.js';
-import {mountNav, mountLangSwitch} from './nav.js';
+import {mountNav, mountLangSwitch, mountDemoBadge} from './nav.js';
 import {swatch} from './legend.js';
 import {h} from './dom.js';
 import {csvRow} from './csv.js';
@@ -88,6 +88,7 @@ const layers = [
 i18n.apply(document);
 mountNav($('nav'), 'coverage');
 mountLangSwitch();
+mountDemoBadge($('demo'));
 const map = createMap($('map'), {layers});
 const popups = new PopupController(map, (s) => placeContent(s.props, s.layer, state.names));
 

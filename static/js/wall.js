@@ -13,7 +13,7 @@ import {createMap, setLabels, setIncidentFilter, refreshSource, boundsOf, whenId
 import {gridLayers, boundaryLayers, labelLayers, categoryColor, OPEN_STATUSES, INCIDENT_COLORS} from './layers.js';
 import {LiveFeed} from './live.js';
 import {bars, donut, sparkline} from './charts.js';
-import {mountNav, mountLangSwitch} from './nav.js';
+import {mountNav, mountLangSwitch, mountDemoBadge} from './nav.js';
 import {h} from './dom.js';
 
 const $ = (id) => document.getElementById(id);
@@ -70,6 +70,7 @@ const layers = [
 i18n.apply(document);
 mountNav($('nav'), 'wall');
 mountLangSwitch();
+mountDemoBadge($('demo'));
 
 const params = new URLSearchParams(location.search);
 const state = {
@@ -140,8 +141,8 @@ async function untilAnswered(fn) {
   }
 }
 
-// Key figures, and with them the server's clock (api.js refreshSite), so that a display running
-// for weeks follows the server's time.
+// Key figures, and with them the server's clock and whether its data is a demo (api.js
+// refreshSite), so that a display running for weeks follows the server's time and its badge.
 // A failed request is retried soon (3 s, doubling up to the regular period), so the display
 // recovers quickly after an outage.
 let statsInFlight = null;

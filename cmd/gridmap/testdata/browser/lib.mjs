@@ -206,6 +206,17 @@ export function selectedGrids(page) {
     window.gridmap.map.queryRenderedFeatures({layers: ['grids-selected-line']}).map((f) => f.properties.code));
 }
 
+// demoBadge is what the page's demo badge (#demo) shows: its text, its tooltip and whether a
+// person can see it.
+export async function demoBadge(page) {
+  const badge = page.locator('#demo');
+  return {
+    text: await badge.textContent(),
+    title: await badge.getAttribute('title'),
+    visible: await badge.isVisible(),
+  };
+}
+
 // statusLabels lists the statuses the city map's panel names, by code: in the status filter
 // and in the legend of incident colours.
 export function statusLabels(page) {

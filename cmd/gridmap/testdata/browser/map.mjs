@@ -5,7 +5,7 @@
 //
 // Environment: GRIDMAP_CHROMIUM (default /usr/bin/chromium). See lib.mjs.
 
-import {run, ready, waitIdle, rendered, clickAt, selectedGrids, statusLabels} from './lib.mjs';
+import {run, ready, waitIdle, rendered, clickAt, selectedGrids, demoBadge, statusLabels} from './lib.mjs';
 
 // Places of the mini dataset (internal/dataset/testdata/mini): 融东社区第1网格 spans
 // 119.37-119.38 E, 25.72-25.74 N, its red position sits at 119.375, 25.73; the open incident
@@ -33,8 +33,9 @@ await run(async ({page, base, mark, result, shot, webgl}) => {
   result.nav = await page.locator('#nav').innerText();
   const legendText = () => page.locator('#panel').innerText();
   result.legend = {zh: await legendText()};
-  // The labels of codes are the server's (GET /api/v1/categories).
+  // The labels of codes are the server's (GET /api/v1/categories); the demo badge is up.
   result.labels = {zh: await statusLabels(page)};
+  result.demo = {zh: await demoBadge(page)};
   await shot('map-zh-CN.png');
   // The foot of the panel: the legend of incident colours with the statuses each stands for.
   await page.locator('#panel .gm-legend').evaluate((el) => el.lastElementChild.scrollIntoView({block: 'end'}));
@@ -70,6 +71,7 @@ await run(async ({page, base, mark, result, shot, webgl}) => {
   result.scale = await page.locator('.maplibregl-ctrl-scale').innerText();
   result.navEN = await page.locator('#nav').innerText();
   result.labels.en = await statusLabels(page);
+  result.demo.en = await demoBadge(page);
   await waitIdle(page);
   await shot('map-en.png');
   mark('english');

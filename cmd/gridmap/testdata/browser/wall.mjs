@@ -5,7 +5,7 @@
 //
 //   node cmd/gridmap/testdata/browser/wall.mjs http://127.0.0.1:8080 [screenshot-dir]
 
-import {run, ready, waitIdle, rendered, control} from './lib.mjs';
+import {run, ready, waitIdle, rendered, control, demoBadge} from './lib.mjs';
 
 // A point in 融东社区第1网格 of the mini dataset.
 const NEW_INCIDENT = {lon: 119.372, lat: 25.735, category: 'safety_hazard', channel: 'grid_patrol'};
@@ -39,6 +39,7 @@ await run(async ({page, base, mark, result, shot, expectFailures, webgl}) => {
   result.clock = await page.locator('#clock-time').textContent();
   result.rendered = await rendered(page);
   result.tickerIDs = await page.evaluate(() => [...document.querySelectorAll('.wl-tick[data-id]')].map((li) => li.dataset.id));
+  result.demo = {zh: await demoBadge(page)};
   await shot('wall-zh-CN.png');
   mark('figures');
 
@@ -97,6 +98,7 @@ await run(async ({page, base, mark, result, shot, expectFailures, webgl}) => {
     kpis: await page.locator('#kpis').innerText(),
     ticker: await page.locator('#ticker').innerText(),
   };
+  result.demo.en = await demoBadge(page);
   await shot('wall-en.png');
   mark('english');
 

@@ -6,7 +6,7 @@
 //
 //   node cmd/gridmap/testdata/browser/yearahead.mjs http://127.0.0.1:8080 [screenshot-dir]
 
-import {run, ready, waitIdle, rendered} from './lib.mjs';
+import {run, ready, waitIdle, rendered, demoBadge} from './lib.mjs';
 
 await run(async ({page, base, mark, result, shot, webgl}) => {
   const get = async (path) => (await fetch(new URL(path, base), {signal: AbortSignal.timeout(10000)})).json();
@@ -34,6 +34,7 @@ await run(async ({page, base, mark, result, shot, webgl}) => {
     rendered: (await rendered(page))['incidents-heat'],
     tileURL: await page.evaluate(() => window.gridmap.map.getSource('incidents').tiles[0]),
   };
+  result.demo = await demoBadge(page);
   await shot('wall-year-ahead.png');
   mark('wall');
 
@@ -42,6 +43,7 @@ await run(async ({page, base, mark, result, shot, webgl}) => {
   await ready(page);
   result.city = {
     tileURL: await page.evaluate(() => window.gridmap.map.getSource('incidents').tiles[0]),
+    demo: await demoBadge(page),
   };
   await shot('map-year-ahead.png');
   mark('city');
