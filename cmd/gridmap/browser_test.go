@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/gridmap/gridmap/internal/config"
 	"github.com/gridmap/gridmap/internal/dataset/datasettest"
+	"github.com/gridmap/gridmap/internal/gridmap"
 	"github.com/gridmap/gridmap/internal/testdb"
 )
 
@@ -241,20 +243,157 @@ func miniServer(t *testing.T, edits ...datasettest.Edit) string {
 // miniDatabase is a new database holding the mini dataset as miniServer serves it.
 func miniDatabase(t *testing.T, edits ...datasettest.Edit) string {
 	t.Helper()
-	url := testdb.New(t)
-	cst := time.FixedZone("CST", 8*3600)
-	day := func(back int, clock string) string {
-		return time.Now().In(cst).AddDate(0, 0, -back).Format("2006-01-02") + "T" + clock + "+08:00"
+	return miniDatabaseAt(t, 0, miniTimes(time.Now()), edits...)
+}
+
+// miniTimes are when miniServer's incidents were reported, for a server whose clock reads now:
+// mini-1, mini-2 and mini-3 on the 3rd, 2nd and last day before now's, at 09:15, 10:00 and 11:00
+// China Standard Time.
+func miniTimes(now time.Time) [3]time.Time {
+	day := func(back, hour, minute int) time.Time {
+		y, m, d := now.In(gridmap.ChinaTime).AddDate(0, 0, -back).Date()
+		return time.Date(y, m, d, hour, minute, 0, 0, gridmap.ChinaTime)
 	}
-	dataset := datasettest.Mini(t, append([]datasettest.Edit{
-		{File: "incidents.geojson", Old: "2026-11-20T09:15:00+08:00", New: day(3, "09:15:00")},
-		{File: "incidents.geojson", Old: "2026-11-21T10:00:00+08:00", New: day(2, "10:00:00")},
-		{File: "incidents.geojson", Old: "2026-11-22T11:00:00+08:00", New: day(1, "11:00:00")},
-	}, edits...)...)
-	if code, _, stderr := gridmapCmd(t, url, "import", "-q", dataset); code != 0 {
+	return [3]time.Time{day(3, 9, 15), day(2, 10, 0), day(1, 11, 0)}
+}
+
+// miniDatabaseAt is a new database holding the mini dataset with its incidents mini-1, mini-2
+// and mini-3 reported at times, for a server whose clock runs ahead of the machine's by ahead
+// (GRIDMAP_CLOCK): the import runs on that clock too, as an operator's would, so that it takes
+// the incidents for past reports and reckons their due times and overdue flags by it.
+func miniDatabaseAt(t *testing.T, ahead time.Duration, times [3]time.Time, edits ...datasettest.Edit) string {
+	t.Helper()
+	url := testdb.New(t)
+	original := []string{"2026-11-20T09:15:00+08:00", "2026-11-21T10:00:00+08:00", "2026-11-22T11:00:00+08:00"}
+	var moved []datasettest.Edit
+	for i, at := range times {
+		moved = append(moved, datasettest.Edit{File: "incidents.geojson", Old: original[i], New: at.In(gridmap.ChinaTime).Format(time.RFC3339)})
+	}
+	dataset := datasettest.Mini(t, append(moved, edits...)...)
+	if code, _, stderr := gridmapCmdEnv(t, url, clockEnv(ahead), "import", "-q", dataset); code != 0 {
 		t.Fatalf("import: exit %d: %s", code, stderr)
 	}
 	return url
+}
+
+// clockEnv is the environment that runs the server or a command ahead of the machine's clock.
+func clockEnv(ahead time.Duration) map[string]string {
+	if ahead == 0 {
+		return nil
+	}
+	setting := ahead.String()
+	if ahead > 0 {
+		setting = "+" + setting
+	}
+	return map[string]string{"GRIDMAP_CLOCK": setting}
+}
+
+// named is a code with its names, as GET /api/v1/categories lists it.
+type named struct {
+	Code string `json:"code"`
+	ZH   string `json:"zh"`
+	EN   string `json:"en"`
+}
+
+// codeLabels is GET /api/v1/categories: the one source of every code's name on the pages.
+type codeLabels map[string][]named
+
+// apiLabels reads the server's code labels, the lists the pages take them from.
+func apiLabels(t *testing.T, base string) codeLabels {
+	t.Helper()
+	code, body := httpGet(t, base+"/api/v1/categories")
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(body), &doc); code != 200 || err != nil {
+		t.Fatalf("GET /api/v1/categories: %d %v\n%s", code, err, body)
+	}
+	labels := codeLabels{}
+	for _, list := range []string{"categories", "channels", "statuses", "red_position_kinds", "station_kinds", "staff_roles", "gap_kinds"} {
+		var l []named
+		if err := json.Unmarshal(doc[list], &l); err != nil || len(l) == 0 {
+			t.Fatalf("GET /api/v1/categories: %s: %v (%s)", list, err, doc[list])
+		}
+		labels[list] = l
+	}
+	return labels
+}
+
+func (l codeLabels) find(t *testing.T, list, code string) named {
+	t.Helper()
+	for _, n := range l[list] {
+		if n.Code == code {
+			return n
+		}
+	}
+	t.Fatalf("GET /api/v1/categories lists no %s %q", list, code)
+	return named{}
+}
+
+// zh is the server's Chinese name of a code.
+func (l codeLabels) zh(t *testing.T, list, code string) string {
+	t.Helper()
+	return l.find(t, list, code).ZH
+}
+
+// en is the server's English name of a code.
+func (l codeLabels) en(t *testing.T, list, code string) string {
+	t.Helper()
+	return l.find(t, list, code).EN
+}
+
+// check fails the test for every [code, label] pair a page showed (where) whose label is not the
+// server's name of the code in lang; with every, each code of the list must be shown.
+func (l codeLabels) check(t *testing.T, where, lang, list string, shown [][2]string, every bool) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, p := range shown {
+		want := l.find(t, list, p[0])
+		name := want.ZH
+		if lang == "en" {
+			name = want.EN
+		}
+		if p[1] != name {
+			t.Errorf("%s names %s %s %q; the API names it %q", where, list, p[0], p[1], name)
+		}
+		seen[p[0]] = true
+	}
+	if !every {
+		return
+	}
+	for _, n := range l[list] {
+		if !seen[n.Code] {
+			t.Errorf("%s does not show %s %s (%s); it shows %v", where, list, n.Code, n.ZH, shown)
+		}
+	}
+}
+
+// shownLabels are the codes the city map's panel names, as [code, label] pairs (lib.mjs
+// statusLabels).
+type shownLabels struct {
+	Filter     [][2]string `json:"filter"`
+	Legend     [][2]string `json:"legend"`
+	Categories [][2]string `json:"categories"`
+}
+
+// demoBadge is what a page's demo badge showed (lib.mjs demoBadge).
+type demoBadge struct {
+	Text    string `json:"text"`
+	Title   string `json:"title"`
+	Visible bool   `json:"visible"`
+}
+
+// checkDemoBadge: on the mini dataset, whose divisions are synthetic, the page shows the badge
+// 演示数据 (Demo data in English), with a tooltip saying that the data is synthetic.
+func checkDemoBadge(t *testing.T, page string, zh, en demoBadge) {
+	t.Helper()
+	if !zh.Visible || strings.TrimSpace(zh.Text) != "演示数据" || !strings.Contains(zh.Title, "合成的示例数据") {
+		t.Errorf("%s on synthetic data shows the demo badge %+v; want 演示数据, visible, saying the data is synthetic", page, zh)
+	}
+	if !en.Visible || strings.TrimSpace(en.Text) != "Demo data" || !strings.Contains(en.Title, "synthetic sample data") {
+		t.Errorf("%s in English shows the demo badge %+v; want Demo data, visible, saying the data is synthetic", page, en)
+	}
+	if strings.Contains(zh.Title, "模拟") || strings.Contains(en.Title, "simulated") {
+		t.Errorf("%s speaks of a simulated city although the server simulates none: %q / %q", page, zh.Title, en.Title)
+	}
 }
 
 // restartableServer is the real server on a fixed loopback address that a browser script can
@@ -345,10 +484,12 @@ func TestBrowserMapPage(t *testing.T) {
 			TileURL             string `json:"tileURL"`
 			Popup               string
 		} `json:"incidents"`
-		Labels map[string]map[string]any   `json:"labels"`
-		Lang   string                      `json:"lang"`
-		Scale  string                      `json:"scale"`
-		Toggle struct{ Hidden, Shown int } `json:"toggle"`
+		Bands  map[string]map[string]any    `json:"bands"`
+		Codes  struct{ ZH, EN shownLabels } `json:"labels"`
+		Demo   struct{ ZH, EN demoBadge }   `json:"demo"`
+		Lang   string                       `json:"lang"`
+		Scale  string                       `json:"scale"`
+		Toggle struct{ Hidden, Shown int }  `json:"toggle"`
 	}
 	run := runBrowserScript(t, "map.mjs", base, &res, nil)
 
@@ -417,22 +558,40 @@ func TestBrowserMapPage(t *testing.T) {
 	if !strings.Contains(res.Incidents.TileURL, "since=") || strings.Contains(res.Incidents.TileURL, "status=") {
 		t.Errorf("the incident tiles after choosing every status: %s", res.Incidents.TileURL)
 	}
-	for _, want := range []string{"为老服务", "已接单", "一键下单", "融东社区第2网格"} {
+	// The popup names the incident's category, status and channel as the API does: mini-2 is
+	// accepted, 已领单 (the page once said 已接单 of its own).
+	labels := apiLabels(t, base)
+	for _, want := range []string{labels.zh(t, "categories", "elderly_service"), labels.zh(t, "statuses", "accepted"), "已领单",
+		labels.zh(t, "channels", "one_click_order"), "融东社区第2网格"} {
 		if !strings.Contains(res.Incidents.Popup, want) {
 			t.Errorf("the incident popup does not show %q:\n%s", want, res.Incidents.Popup)
 		}
 	}
+	if strings.Contains(res.Incidents.Popup, "已接单") {
+		t.Errorf("the incident popup names the status in words of its own:\n%s", res.Incidents.Popup)
+	}
+	// Every status and category the panel names, in the filter and in the legend, in Chinese
+	// and in English, is named as GET /api/v1/categories names it.
+	for _, l := range []struct {
+		lang  string
+		shown shownLabels
+	}{{"zh", res.Codes.ZH}, {"en", res.Codes.EN}} {
+		labels.check(t, "the status filter ("+l.lang+")", l.lang, "statuses", l.shown.Filter, true)
+		labels.check(t, "the legend's incident colours ("+l.lang+")", l.lang, "statuses", l.shown.Legend, true)
+		labels.check(t, "the category filter ("+l.lang+")", l.lang, "categories", l.shown.Categories, true)
+	}
+	checkDemoBadge(t, "the city map", res.Demo.ZH, res.Demo.EN)
 	if strings.Contains(res.Incidents.Popup, "独居老人") || strings.Contains(res.Incidents.Popup, "19900002222") {
 		t.Errorf("the incident popup shows the report's text or the reporter:\n%s", res.Incidents.Popup)
 	}
 	if res.Incidents.Clusters == 0 {
 		t.Error("no incident clusters at zoom 12")
 	}
-	if n, _ := res.Labels["community"]["communities"].(float64); n == 0 {
-		t.Errorf("no community labels at middle zoom: %v", res.Labels)
+	if n, _ := res.Bands["community"]["communities"].(float64); n == 0 {
+		t.Errorf("no community labels at middle zoom: %v", res.Bands)
 	}
-	if n, _ := res.Labels["grid"]["grids"].(float64); n != 2 {
-		t.Errorf("want the 2 grids labelled once each at high zoom: %v", res.Labels)
+	if n, _ := res.Bands["grid"]["grids"].(float64); n != 2 {
+		t.Errorf("want the 2 grids labelled once each at high zoom: %v", res.Bands)
 	}
 }
 
@@ -472,8 +631,10 @@ func TestBrowserWallPage(t *testing.T) {
 		} `json:"restart"`
 		EN    struct{ Title, KPIs, Ticker string } `json:"en"`
 		Small struct{ Overflow bool }              `json:"small"`
+		Demo  struct{ ZH, EN demoBadge }           `json:"demo"`
 	}
 	run := runBrowserScript(t, "wall.mjs", base, &res, server.control)
+	labels := apiLabels(t, base)
 
 	if !strings.Contains(res.Title, "福清市") || !strings.Contains(res.Title, "指挥大屏") {
 		t.Errorf("the wall's title reads %q", res.Title)
@@ -508,7 +669,8 @@ func TestBrowserWallPage(t *testing.T) {
 		t.Errorf("the ticker starts with incidents %v, want the mini dataset's 3", res.TickerIDs)
 	}
 	p := res.Posted
-	if p.ID == 0 || !strings.Contains(p.Tick, "安全隐患") || !strings.Contains(p.Tick, "融东社区第1网格") {
+	if p.ID == 0 || !strings.Contains(p.Tick, labels.zh(t, "categories", "safety_hazard")) || !strings.Contains(p.Tick, labels.zh(t, "channels", "grid_patrol")) ||
+		!strings.Contains(p.Tick, labels.zh(t, "statuses", "assigned")) || !strings.Contains(p.Tick, "融东社区第1网格") {
 		t.Errorf("the reported incident %d shows in the ticker as %q", p.ID, p.Tick)
 	}
 	if p.Today.Before == "" || p.Today.After == "" || p.Today.Before == p.Today.After {
@@ -532,9 +694,10 @@ func TestBrowserWallPage(t *testing.T) {
 	}
 	t.Logf("the wall showed reconnecting %d ms after the server stopped, and live %d ms after it started again (%d requests failed meanwhile, as expected)",
 		run.Timings["shown-reconnecting"]-run.Timings["server-stopped"], run.Timings["shown-live"]-run.Timings["server-started"], run.ExpectedFailures)
-	if !strings.Contains(res.EN.Title, "command wall") || !strings.Contains(res.EN.KPIs, "Overdue") || !strings.Contains(res.EN.Ticker, "Safety hazard") {
+	if !strings.Contains(res.EN.Title, "command wall") || !strings.Contains(res.EN.KPIs, "Overdue") || !strings.Contains(res.EN.Ticker, labels.en(t, "categories", "safety_hazard")) {
 		t.Errorf("after switching to English: title %q, figures %q, ticker %q", res.EN.Title, res.EN.KPIs, res.EN.Ticker)
 	}
+	checkDemoBadge(t, "the wall", res.Demo.ZH, res.Demo.EN)
 	if res.Small.Overflow {
 		t.Error("at 1366×768 the page overflows the screen")
 	}
@@ -563,16 +726,20 @@ func TestBrowserCoveragePage(t *testing.T) {
 			Selected []string `json:"selected"`
 			Aria     string   `json:"aria"`
 		} `json:"row"`
-		MapClick struct{ Aria string } `json:"mapClick"`
-		Focus    struct{ Rows int }    `json:"focus"`
-		Sorted   []string              `json:"sorted"`
-		Walk     struct{ URL, Legend string }
-		CSV      struct{ Name, Text string }         `json:"csv"`
-		Names    []string                            `json:"names"`
-		EN       struct{ Head, Gaps, Tiling string } `json:"en"`
-		Rendered map[string]int                      `json:"rendered"`
+		MapClick   struct{ Aria string } `json:"mapClick"`
+		Focus      struct{ Rows int }    `json:"focus"`
+		Sorted     []string              `json:"sorted"`
+		Walk       struct{ URL, Legend string }
+		CSV        struct{ Name, Text string }         `json:"csv"`
+		Names      []string                            `json:"names"`
+		EN         struct{ Head, Gaps, Tiling string } `json:"en"`
+		Rendered   map[string]int                      `json:"rendered"`
+		CardLabels [][2]string                         `json:"cardLabels"`
+		Demo       struct{ ZH, EN demoBadge }          `json:"demo"`
+		Simulating struct{ ZH, EN demoBadge }          `json:"simulating"`
 	}
 	runBrowserScript(t, "coverage.mjs", base, &res, nil)
+	labels := apiLabels(t, base)
 
 	gaps := map[string][]string{}
 	for _, r := range res.Rows {
@@ -646,6 +813,20 @@ func TestBrowserCoveragePage(t *testing.T) {
 	}
 	if !slices.Contains(res.Names, formula) {
 		t.Errorf("the table shows the grids as %q, want one named %s as it is", res.Names, formula)
+	}
+	// The gap cards name each gap as the API does, the walking distance added where it counts.
+	for i, p := range res.CardLabels {
+		res.CardLabels[i][1] = strings.TrimSuffix(p[1], "（500 米）")
+	}
+	labels.check(t, "the gap cards", "zh", "gap_kinds", res.CardLabels, true)
+	for _, want := range []string{labels.zh(t, "gap_kinds", "no_grid_worker"), labels.zh(t, "gap_kinds", "no_party_member")} {
+		if !strings.Contains(res.CSV.Text, want) {
+			t.Errorf("the CSV does not name the gap %q as the API does:\n%s", want, res.CSV.Text)
+		}
+	}
+	checkDemoBadge(t, "the coverage page", res.Demo.ZH, res.Demo.EN)
+	if s := res.Simulating; !s.ZH.Visible || !strings.Contains(s.ZH.Title, "模拟城市") || !s.EN.Visible || !strings.Contains(s.EN.Title, "simulated city") {
+		t.Errorf("with the server simulating a city the badge reads %+v (zh) and %+v (en); want its tooltip to say so", s.ZH, s.EN)
 	}
 	if !strings.Contains(res.EN.Head, "Households") || !strings.Contains(res.EN.Gaps, "no worker") || !strings.Contains(res.EN.Tiling, "no overlaps or gaps") {
 		t.Errorf("after switching to English: head %q, gaps %q, tiling %q", res.EN.Head, res.EN.Gaps, res.EN.Tiling)
@@ -816,5 +997,124 @@ process.stdout.write(JSON.stringify({cells: ins.map(csvCell), row: csvRow(ins)})
 	}
 	if want := strings.Join(got.Cells, ","); got.Row != want {
 		t.Errorf("csvRow joins the cells as %q, want %q", got.Row, want)
+	}
+}
+
+// TestBrowserYearAhead runs the server a year ahead of the machine's clock (GRIDMAP_CLOCK), as
+// a demo may, with the mini dataset's incidents in the days before that clock and its divisions
+// marked real. The browser keeps the machine's clock; the wall must still show the server's
+// date and time, count and list the server's today, draw the server's last 7 days as heat and
+// label the 24-hour chart by the server's hours, the city map's period must count back from the
+// server's today, and, the data being real, neither page shows the demo badge.
+func TestBrowserYearAhead(t *testing.T) {
+	const ahead = 8760 * time.Hour
+	start := time.Now()
+	times := miniTimes(start.Add(ahead))
+	times[0] = start.Add(ahead - 2*time.Minute) // mini-1: today on the server's clock (yesterday in its first minutes)
+	times[2] = times[2].AddDate(0, 0, -4)       // mini-3: five days back, still in the heat's week
+	var real []datasettest.Edit
+	for _, file := range []string{"streets", "communities", "grids", "grids", "red_positions", "stations"} {
+		real = append(real, datasettest.Edit{File: file + ".geojson", Old: `"synthetic":true`, New: `"synthetic":false`})
+	}
+	app := startApp(t, miniDatabaseAt(t, ahead, times, real...), clockEnv(ahead))
+	var res struct {
+		SiteBefore, SiteAfter struct {
+			Now  time.Time `json:"now"`
+			Demo bool      `json:"demo"`
+		}
+		BrowserNow time.Time `json:"browserNow"`
+		Clock      struct{ Date, DateText, Time, TimeText string }
+		Stats      struct {
+			At        time.Time      `json:"at"`
+			Incidents map[string]int `json:"incidents"`
+		} `json:"stats"`
+		KPIs   map[string]string `json:"kpis"`
+		Ticker []struct{ ID, At, Text string }
+		Hourly string `json:"hourly"`
+		Heat   struct {
+			Rendered int    `json:"rendered"`
+			TileURL  string `json:"tileURL"`
+		} `json:"heat"`
+		Demo demoBadge `json:"demo"`
+		City struct {
+			TileURL string    `json:"tileURL"`
+			Demo    demoBadge `json:"demo"`
+		} `json:"city"`
+	}
+	runBrowserScript(t, "yearahead.mjs", "http://"+app.Addr(), &res, nil)
+
+	day := func(at time.Time) string { return at.In(gridmap.ChinaTime).Format("2006-01-02") }
+	if d := res.SiteBefore.Now.Sub(start.Add(ahead)); d < -time.Minute || d > time.Minute || res.SiteBefore.Demo {
+		t.Fatalf("GET /api/v1/site says now %v (demo %v); want a year ahead of %v, not a demo", res.SiteBefore.Now, res.SiteBefore.Demo, start)
+	}
+	if d := res.BrowserNow.Sub(res.SiteBefore.Now); d > -ahead+time.Hour {
+		t.Fatalf("the browser's clock reads %v, the server's %v: the test runs the server ahead of the browser", res.BrowserNow, res.SiteBefore.Now)
+	}
+	// Every check below is against the server's day; the run may cross midnight, so a page
+	// passes with either day the server's clock read while it ran.
+	serverDays := slices.Compact([]string{day(res.SiteBefore.Now), day(res.SiteAfter.Now)})
+	onServerDay := func(ok func(today string) bool) bool { return slices.ContainsFunc(serverDays, ok) }
+
+	// The wall's clock: the server's day and time.
+	if !onServerDay(func(today string) bool {
+		return res.Clock.Date == today && strings.Contains(res.Clock.DateText, strings.ReplaceAll(today, "-", "/"))
+	}) {
+		t.Errorf("the wall's clock shows the day %q (%q); the server's clock reads %v", res.Clock.Date, res.Clock.DateText, res.SiteBefore.Now)
+	}
+	if at, err := time.Parse(time.RFC3339, res.Clock.Time); err != nil || at.Before(res.SiteBefore.Now.Add(-time.Minute)) || at.After(res.SiteAfter.Now.Add(time.Minute)) {
+		t.Errorf("the wall's clock shows %q (%q, %v); the server's clock read %v to %v", res.Clock.Time, res.Clock.TimeText, err, res.SiteBefore.Now, res.SiteAfter.Now)
+	}
+	// Today's figure counts the incidents of the server's day, as the server does.
+	if !onServerDay(func(today string) bool {
+		want := 0
+		for _, at := range times {
+			if day(at) == today {
+				want++
+			}
+		}
+		return res.KPIs["today"] == strconv.Itoa(want) && res.Stats.Incidents["today"] == want
+	}) {
+		t.Errorf("on %v the wall shows %q incidents today, /api/v1/stats %d; the dataset's incidents were reported %v", serverDays, res.KPIs["today"], res.Stats.Incidents["today"], times)
+	}
+	// The ticker gives the incidents of the server's day their time only, the others their day too.
+	if len(res.Ticker) != 3 {
+		t.Errorf("the ticker lists %d incidents, want the mini dataset's 3: %+v", len(res.Ticker), res.Ticker)
+	}
+	if !onServerDay(func(today string) bool {
+		for _, e := range res.Ticker {
+			at, err := time.Parse(time.RFC3339, e.At)
+			if err != nil || strings.Contains(e.Text, "/") == (day(at) == today) {
+				return false
+			}
+		}
+		return true
+	}) {
+		t.Errorf("on the server's day %v the ticker shows the times %+v", serverDays, res.Ticker)
+	}
+	// The 24-hour chart ends at the server's hour.
+	if want := fmt.Sprintf("%d时", res.Stats.At.In(gridmap.ChinaTime).Hour()); res.Hourly != want {
+		t.Errorf("the 24-hour chart ends at %q, want %q (the server's figures are of %v)", res.Hourly, want, res.Stats.At)
+	}
+	// The heat shows the server's last 7 days; the city map's period is the server's 30 days.
+	since := func(tiles string) string {
+		u, err := neturl.Parse(strings.NewReplacer("{", "", "}", "").Replace(tiles))
+		if err != nil {
+			t.Errorf("tile URL %q: %v", tiles, err)
+			return ""
+		}
+		return u.Query().Get("since")
+	}
+	midnight := func(today string, back int) string {
+		d, _ := time.ParseInLocation("2006-01-02", today, gridmap.ChinaTime)
+		return d.AddDate(0, 0, -back).Format(time.RFC3339)
+	}
+	if got := since(res.Heat.TileURL); res.Heat.Rendered == 0 || !onServerDay(func(today string) bool { return got == midnight(today, 7) }) {
+		t.Errorf("the wall's heat draws %d features of incidents since %q, want those since %s", res.Heat.Rendered, got, midnight(serverDays[0], 7))
+	}
+	if got := since(res.City.TileURL); !onServerDay(func(today string) bool { return got == midnight(today, 30) }) {
+		t.Errorf("the city map shows incidents since %q, want since %s (30 days before the server's today)", got, midnight(serverDays[0], 30))
+	}
+	if res.Demo.Visible || res.City.Demo.Visible {
+		t.Errorf("on real data the wall shows the demo badge %+v, the city map %+v", res.Demo, res.City.Demo)
 	}
 }

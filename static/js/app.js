@@ -5,33 +5,46 @@
 // console; ready resolves with the key figures once the map has drawn its data.
 
 import * as i18n from './i18n.js';
-import {api, cstMidnight} from './api.js';
+import {api, boot, cstMidnight} from './api.js';
 import {createMap, setLabels, followGridLabels, setIncidentFilter, selectGrid, featureAt, boundsOf, whenIdle,
   relocalise} from './map.js';
 import {Panel} from './legend.js';
 import {PopupController, gridContent, placeContent, incidentContent} from './popup.js';
-import {mountNav, mountLangSwitch} from './nav.js';
-import {OPEN_STATUSES} from './layers.js';
+import {mountNav, mountLangSwitch, mountDemoBadge} from './nav.js';
+import {OPEN_STATUSES, DONE_STATUSES} from './layers.js';
 import {h} from './dom.js';
 
 const $ = (id) => document.getElementById(id);
 
-// The incident filter: a period (days back from today's midnight, China Standard Time; 0 for
-// all), a category and a status group. The tiles take it as query parameters. By default the
-// map shows what is still to be done: open incidents of the last 30 days.
+// The incident filter: a period (days back from today's midnight, China Standard Time, on the
+// server's clock; 0 for all), a category and a status group or one status. The tiles take it as
+// query parameters. By default the map shows what is still to be done: open incidents of the
+// last 30 days.
 const filter = {days: 30, category: '', status: 'open'};
-const STATUS_GROUPS = {open: OPEN_STATUSES, done: ['resolved', 'closed']};
+const STATUS_GROUPS = {open: OPEN_STATUSES, done: DONE_STATUSES};
 function incidentParams(f = filter) {
   return {
     since: f.days ? cstMidnight(f.days) : undefined,
     category: f.category || undefined,
-    status: STATUS_GROUPS[f.status],
+    status: STATUS_GROUPS[f.status] ?? (f.status || undefined),
   };
 }
 
+let status = null; // the line over the map: loading, or what went wrong; null hides it
 i18n.apply(document);
 mountNav($('nav'), 'city');
 mountLangSwitch();
+mountDemoBadge($('demo'));
+// The code labels and the server's clock before anything is drawn: the filter's period counts
+// back from the server's today.
+setStatus('app.loading');
+try {
+  await boot();
+} catch (err) {
+  console.error('gridmap: loading the labels and the server clock failed:', err);
+  setStatus('app.error', {msg: err.message}, true);
+  throw err;
+}
 const map = createMap($('map'), {hash: true, incidents: incidentParams()});
 const names = new Map(); // code -> name of streets, communities and grids, for the popups
 const panel = new Panel($('panel'), map, {
@@ -50,7 +63,6 @@ popups.onClose = () => selectGrid(map, null);
 const gridLabels = followGridLabels(map);
 let summary = null;
 let cityBounds = null;
-let status = null; // the line over the map: loading, or what went wrong; null hides it
 
 const ready = start();
 window.gridmap = {map, ready, gridLabels};

@@ -8,20 +8,30 @@
 // window.gridmap = {map, ready, coverage} is there for tests and the console.
 
 import * as i18n from './i18n.js';
-import {api, cstMidnight, cstDate} from './api.js';
+import {api, boot, cstMidnight, cstDate} from './api.js';
 import {createMap, setLabels, selectGrid, featureAt, boundsOf, whenIdle, relocalise, setGroupVisible} from './map.js';
 import {gridLayers, boundaryLayers, selectedGridLine, placeLayers, labelLayers, walkRingLayers, walkRingRadius, THEME,
-  STATION_KINDS} from './layers.js';
+  stationColor} from './layers.js';
 import {PopupController, placeContent} from './popup.js';
 import {labelPoints} from './geom.js';
-import {mountNav, mountLangSwitch} from './nav.js';
+import {mountNav, mountLangSwitch, mountDemoBadge} from './nav.js';
 import {swatch} from './legend.js';
 import {h} from './dom.js';
 import {csvRow} from './csv.js';
 
 const $ = (id) => document.getElementById(id);
 
-export const GAPS = ['no_grid_worker', 'no_party_member', 'no_red_position_nearby', 'no_station_nearby'];
+// The gaps a grid may have are the server's (GET /api/v1/categories gap_kinds), in its order.
+const gapKinds = () => i18n.codes('gap');
+// The gaps measured against the walking distance, whose names get the distance asked about.
+const WALK_GAPS = ['no_red_position_nearby', 'no_station_nearby'];
+
+// gapLabel names a gap as the server does, with the walking distance where it depends on it.
+function gapLabel(g) {
+  const name = i18n.label('gap', g);
+  return WALK_GAPS.includes(g) ? i18n.t('cov.gap.walk', {gap: name, m: state.walk}) : name;
+}
+
 export const WALKS = [300, 500, 800];
 const DAYS = 30; // the period of incident counts and hotspots
 const HOTSPOTS_TOP = 5;
@@ -78,15 +88,18 @@ const layers = [
 i18n.apply(document);
 mountNav($('nav'), 'coverage');
 mountLangSwitch();
+mountDemoBadge($('demo'));
 const map = createMap($('map'), {layers});
 const popups = new PopupController(map, (s) => placeContent(s.props, s.layer, state.names));
 
 // Loading.
 
+// start loads the streets while the map loads, and the code labels and the server's clock
+// (boot: the gaps' names, the incidents' 30 days) before anything is drawn with them.
 async function start() {
   setStatus('app.loading');
   const loaded = new Promise((resolve) => map.once('load', resolve));
-  const [streets] = await Promise.all([api.streets(), loaded]);
+  const [streets] = await Promise.all([api.streets(), loaded, boot()]);
   state.streets = [...streets.features].sort((a, b) => a.properties.code.localeCompare(b.properties.code));
   for (const f of state.streets) state.names.set(f.properties.code, f.properties.name);
   setLabels(map, {streets});
@@ -163,7 +176,7 @@ function paintGrids() {
   map.removeFeatureState({source: 'grids', sourceLayer: 'grids'});
   for (const r of state.rows) {
     const s = {in: true, n: r.gaps.length};
-    for (const g of GAPS) s[g] = r.gaps.includes(g);
+    for (const g of gapKinds()) s[g] = r.gaps.includes(g);
     map.setFeatureState({source: 'grids', sourceLayer: 'grids', id: r.code}, s);
   }
 }
@@ -274,7 +287,7 @@ function renderGaps() {
   h('span', {class: 'cv-card-label'}, label));
   $('gaps').replaceChildren(
     card('', total, i18n.t('cov.all_grids', {n: i18n.number(none)}), 'all'),
-    ...GAPS.map((g) => card(g, state.gapCounts[g] ?? 0, i18n.t(`gap.${g}`, {m: state.walk}), (state.gapCounts[g] ?? 0) ? 'gap' : 'ok')));
+    ...gapKinds().map((g) => card(g, state.gapCounts[g] ?? 0, gapLabel(g), (state.gapCounts[g] ?? 0) ? 'gap' : 'ok')));
 }
 
 function setFocus(gap) {
@@ -358,7 +371,7 @@ function renderTable() {
   const table = $('table');
   const rows = sortedRows();
   $('caption').textContent = i18n.t(state.focus ? 'cov.caption.focus' : 'cov.caption', {
-    n: rows.length, total: state.rows.length, gap: state.focus ? i18n.t(`gap.${state.focus}`, {m: state.walk}) : '', days: DAYS});
+    n: rows.length, total: state.rows.length, gap: state.focus ? gapLabel(state.focus) : '', days: DAYS});
   table.tHead.replaceChildren(h('tr', {}, COLUMNS.map((c) => {
     const sorted = state.sort.key === c.key;
     return h('th', {scope: 'col', class: c.text || c.key === 'gaps' ? 'is-text' : '', dataset: {col: c.key},
@@ -378,7 +391,7 @@ function cell(c, r) {
   if (c.key === 'name') return h('th', {scope: 'row', class: 'is-text'}, r.name, h('small', {class: 'cv-code'}, r.code));
   if (c.key === 'gaps') {
     return h('td', {class: 'is-text'}, h('div', {class: 'cv-gaps'}, r.gaps.length
-      ? r.gaps.map((g) => h('span', {class: `cv-chip is-${g}`, title: i18n.t(`gap.${g}`, {m: state.walk})}, i18n.t(`gap.${g}.short`)))
+      ? r.gaps.map((g) => h('span', {class: `cv-chip is-${g}`, title: gapLabel(g)}, i18n.has(`cov.chip.${g}`) ? i18n.t(`cov.chip.${g}`) : gapLabel(g)))
       : h('span', {class: 'cv-chip is-none'}, i18n.t('cov.gap.none'))));
   }
   let cls = c.text ? 'is-text' : '';
@@ -404,7 +417,7 @@ function exportCSV() {
   const lines = [csvRow(head)];
   for (const r of sortedRows()) {
     lines.push(csvRow([r.code, name.get(r), r.community?.name, r.street?.name, ...rest.map((c) => c.get(r)), r.volunteers,
-      r.gaps.map((g) => i18n.t(`gap.${g}`, {m: state.walk})).join('；')]));
+      r.gaps.map(gapLabel).join('；')]));
   }
   const blob = new Blob(['\ufeff', lines.join('\r\n'), '\r\n'], {type: 'text/csv;charset=utf-8'});
   const street = state.names.get(state.street) ?? state.street;
@@ -419,7 +432,7 @@ function exportCSV() {
 // The legend over the map.
 function renderLegend() {
   const items = state.focus
-    ? [[GAP_COLORS[3], i18n.t(`gap.${state.focus}`, {m: state.walk})], [GAP_COLORS[0], i18n.t('cov.legend.without')]]
+    ? [[GAP_COLORS[3], gapLabel(state.focus)], [GAP_COLORS[0], i18n.t('cov.legend.without')]]
     : [[GAP_COLORS[0], i18n.t('cov.legend.n0')], [GAP_COLORS[1], i18n.t('cov.legend.n1')], [GAP_COLORS[2], i18n.t('cov.legend.n2')], [GAP_COLORS[3], i18n.t('cov.legend.n3')]];
   const li = (sw, text) => h('li', {}, sw, h('span', {}, text));
   $('legend').replaceChildren(
@@ -428,7 +441,7 @@ function renderLegend() {
       items.map(([c, text]) => li(swatch('fill', {background: c}), text)),
       li(swatch('fill', {background: THEME.warning, borderColor: '#fed7aa'}), i18n.t('cov.legend.tiling')),
       li(swatch('dot', {background: THEME.redPosition, borderColor: THEME.redPositionStroke}), i18n.t('place.red_position')),
-      li(swatch('dot', {background: STATION_KINDS.volunteer_station, borderColor: THEME.stationStroke}), i18n.t('layer.stations')),
+      li(swatch('dot', {background: stationColor('volunteer_station'), borderColor: THEME.stationStroke}), i18n.t('layer.stations')),
       li(swatch('ring', {}), i18n.t('cov.legend.ring', {m: state.walk}))));
 }
 

@@ -1,4 +1,8 @@
-// i18n.js: every string the pages show, in one dictionary, and the current language.
+// i18n.js: the strings the pages show and the current language. The interface's own strings
+// (titles, buttons, headings) are in the dictionary below; the names of codes — categories,
+// channels, statuses, kinds of red position and station, staff roles, coverage gaps — are not:
+// they come from the server's GET /api/v1/categories (setCodeLabels, which api.js boot calls
+// before a page draws), so a status reads the same in the API and on every page.
 // The default is zh-CN whatever the browser says (the users are Chinese officials); ?lang=en or
 // the language switch selects English, and the choice is remembered in localStorage.
 // Place names (streets, communities, grids, stations) are data and are never translated.
@@ -12,6 +16,10 @@ const DICT = {
     'app.city': '福清市',
     'app.loading': '正在加载数据…',
     'app.error': '数据加载失败：{msg}',
+    'list.sep': '、',
+    'site.demo': '演示数据',
+    'site.demo.title': '本页显示的是合成的示例数据，不反映真实情况。',
+    'site.demo.title.simulating': '本页显示的是合成的示例数据；其中的事件是一座模拟城市实时生成的上报，不是真实的诉求。',
     'lang.switch': '语言',
     'view.city': '全市',
     'view.city.title': '缩放到全市范围',
@@ -31,14 +39,6 @@ const DICT = {
     'boundary.community': '社区/村界线',
     'boundary.grid': '网格界线',
     'place.red_position': '红色阵地',
-    'place.red_position.note': '党群服务中心、党员活动室、党员先锋岗',
-    'station.volunteer_station': '志愿服务驿站',
-    'station.veterans_station': '老兵志愿服务驿站',
-    'station.deliberation_hall': '议事厅',
-    'station.party_mass_centre': '党群服务中心',
-    'red.party_mass_centre': '党群服务中心',
-    'red.party_activity_room': '党员活动室',
-    'red.party_post': '党员先锋岗',
     'stat.streets': '街道',
     'stat.communities': '社区/村',
     'stat.grids': '网格',
@@ -72,8 +72,8 @@ const DICT = {
     'legend.cluster.note': '数字为事件数，放大至 14 级显示单个事件',
     'legend.incident.overdue': '已超期',
     'legend.incident.open': '办理中',
-    'legend.incident.done': '已办结',
-    'legend.incident.ended': '已退回/重复',
+    'legend.incident.done': '已完成',
+    'legend.incident.ended': '提前终结',
     'filter.title': '事件筛选',
     'filter.period': '时间',
     'filter.days': '近 {n} 天',
@@ -82,7 +82,8 @@ const DICT = {
     'filter.status': '状态',
     'filter.all': '全部',
     'filter.open': '未办结',
-    'filter.done': '已办结',
+    'filter.done': '已完成',
+    'filter.by_status': '按状态',
     'popup.grid_workers': '网格员',
     'popup.party_members': '网格党员',
     'popup.households_covered': '党员包户',
@@ -93,31 +94,6 @@ const DICT = {
     'popup.reported_at': '上报时间',
     'incident.overdue': '超期',
     'incident.unassigned': '未落入网格',
-    'category.sanitation': '环境卫生',
-    'category.road_facility': '道路与市政设施',
-    'category.illegal_construction': '违章搭建',
-    'category.noise': '噪声扰民',
-    'category.neighbour_dispute': '邻里纠纷',
-    'category.safety_hazard': '安全隐患',
-    'category.property_management': '物业管理',
-    'category.parking': '停车秩序',
-    'category.utilities': '水电气供应',
-    'category.greenery': '园林绿化',
-    'category.elderly_service': '为老服务',
-    'category.other': '其他诉求',
-    'channel.hotline_12345': '12345热线',
-    'channel.grid_patrol': '网格巡查',
-    'channel.wechat_group': '微信群',
-    'channel.one_click_order': '一键下单',
-    'channel.walk_in': '群众来访',
-    'status.reported': '已上报',
-    'status.assigned': '已分派',
-    'status.accepted': '已接单',
-    'status.in_progress': '处置中',
-    'status.resolved': '已办结',
-    'status.closed': '已关闭',
-    'status.rejected': '已退回',
-    'status.duplicate': '重复件',
     'wall.title': '网格化治理指挥大屏',
     'wall.cst': '北京时间',
     'wall.incidents': '事件态势',
@@ -164,14 +140,13 @@ const DICT = {
     'cov.summary': '{grids} 个网格 · {households} 户 · {gaps} 个网格有缺项',
     'cov.all_grids': '全部网格 · 无缺项 {n} 个',
     'cov.gap.none': '无缺项',
-    'gap.no_grid_worker': '无网格员',
-    'gap.no_party_member': '无网格党员',
-    'gap.no_red_position_nearby': '{m} 米内无红色阵地',
-    'gap.no_station_nearby': '{m} 米内无服务驿站',
-    'gap.no_grid_worker.short': '缺网格员',
-    'gap.no_party_member.short': '缺党员',
-    'gap.no_red_position_nearby.short': '阵地远',
-    'gap.no_station_nearby.short': '驿站远',
+    // A gap of walking distance, named by the API, with the distance the page asked about.
+    'cov.gap.walk': '{gap}（{m} 米）',
+    // Abbreviations of the gaps for the table's chips; the chip's tooltip is the API's name.
+    'cov.chip.no_grid_worker': '缺网格员',
+    'cov.chip.no_party_member': '缺党员',
+    'cov.chip.no_red_position_nearby': '阵地远',
+    'cov.chip.no_station_nearby': '驿站远',
     'cov.tiling.ok': '网格拼接完整：未发现重叠或缝隙',
     'cov.tiling.ok.note': '所选范围 {n} 个网格边界相互衔接，无重叠、无遗漏区域。',
     'cov.tiling.bad': '发现 {n} 处网格拼接问题（重叠 {overlaps} 处，缝隙 {gaps} 处）',
@@ -222,6 +197,10 @@ const DICT = {
     'app.city': 'Fuqing',
     'app.loading': 'Loading data…',
     'app.error': 'Could not load the data: {msg}',
+    'list.sep': ', ',
+    'site.demo': 'Demo data',
+    'site.demo.title': 'This page shows synthetic sample data, not the real situation.',
+    'site.demo.title.simulating': 'This page shows synthetic sample data; its incidents are reports a simulated city makes up as it runs, not real requests.',
     'lang.switch': 'Language',
     'view.city': 'Whole city',
     'view.city.title': 'Zoom to the whole city',
@@ -241,14 +220,6 @@ const DICT = {
     'boundary.community': 'Community boundary',
     'boundary.grid': 'Grid boundary',
     'place.red_position': 'Red position',
-    'place.red_position.note': 'party-mass centres, activity rooms, vanguard posts',
-    'station.volunteer_station': 'Volunteer station',
-    'station.veterans_station': "Veterans' volunteer station",
-    'station.deliberation_hall': 'Deliberation hall',
-    'station.party_mass_centre': 'Party-mass service centre',
-    'red.party_mass_centre': 'Party-mass service centre',
-    'red.party_activity_room': 'Party member activity room',
-    'red.party_post': 'Party vanguard post',
     'stat.streets': 'Streets',
     'stat.communities': 'Communities',
     'stat.grids': 'Grids',
@@ -281,9 +252,9 @@ const DICT = {
     'legend.cluster': 'Incident cluster',
     'legend.cluster.note': 'the number of incidents; single incidents from zoom 14',
     'legend.incident.overdue': 'Overdue',
-    'legend.incident.open': 'In progress',
-    'legend.incident.done': 'Resolved',
-    'legend.incident.ended': 'Rejected or duplicate',
+    'legend.incident.open': 'Open',
+    'legend.incident.done': 'Done',
+    'legend.incident.ended': 'Ended early',
     'filter.title': 'Incident filter',
     'filter.period': 'Period',
     'filter.days': 'Last {n} days',
@@ -292,7 +263,8 @@ const DICT = {
     'filter.status': 'Status',
     'filter.all': 'All',
     'filter.open': 'Open',
-    'filter.done': 'Resolved',
+    'filter.done': 'Done',
+    'filter.by_status': 'By status',
     'popup.grid_workers': 'Grid workers',
     'popup.party_members': 'Party members',
     'popup.households_covered': 'Households covered',
@@ -303,31 +275,6 @@ const DICT = {
     'popup.reported_at': 'Reported',
     'incident.overdue': 'overdue',
     'incident.unassigned': 'outside every grid',
-    'category.sanitation': 'Sanitation',
-    'category.road_facility': 'Roads and facilities',
-    'category.illegal_construction': 'Illegal construction',
-    'category.noise': 'Noise',
-    'category.neighbour_dispute': 'Neighbour dispute',
-    'category.safety_hazard': 'Safety hazard',
-    'category.property_management': 'Property management',
-    'category.parking': 'Parking',
-    'category.utilities': 'Water, power, gas',
-    'category.greenery': 'Greenery',
-    'category.elderly_service': 'Elderly service',
-    'category.other': 'Other request',
-    'channel.hotline_12345': '12345 hotline',
-    'channel.grid_patrol': 'Grid patrol',
-    'channel.wechat_group': 'WeChat group',
-    'channel.one_click_order': 'One-click order',
-    'channel.walk_in': 'Walk-in',
-    'status.reported': 'Reported',
-    'status.assigned': 'Assigned',
-    'status.accepted': 'Accepted',
-    'status.in_progress': 'In progress',
-    'status.resolved': 'Resolved',
-    'status.closed': 'Closed',
-    'status.rejected': 'Rejected',
-    'status.duplicate': 'Duplicate',
     'wall.title': 'Grid governance command wall',
     'wall.cst': 'China Standard Time',
     'wall.incidents': 'Incidents',
@@ -374,14 +321,11 @@ const DICT = {
     'cov.summary': '{grids} grids · {households} households · {gaps} grids with gaps',
     'cov.all_grids': 'All grids · {n} without gaps',
     'cov.gap.none': 'none',
-    'gap.no_grid_worker': 'No grid worker',
-    'gap.no_party_member': 'No grid party member',
-    'gap.no_red_position_nearby': 'No red position within {m} m',
-    'gap.no_station_nearby': 'No service station within {m} m',
-    'gap.no_grid_worker.short': 'no worker',
-    'gap.no_party_member.short': 'no member',
-    'gap.no_red_position_nearby.short': 'red pos. far',
-    'gap.no_station_nearby.short': 'station far',
+    'cov.gap.walk': '{gap} ({m} m)',
+    'cov.chip.no_grid_worker': 'no worker',
+    'cov.chip.no_party_member': 'no member',
+    'cov.chip.no_red_position_nearby': 'red pos. far',
+    'cov.chip.no_station_nearby': 'station far',
     'cov.tiling.ok': 'Grids tile completely: no overlaps or gaps',
     'cov.tiling.ok.note': 'The {n} grids selected meet edge to edge, with no overlap and no area left out.',
     'cov.tiling.bad': '{n} tiling problems found ({overlaps} overlaps, {gaps} gaps)',
@@ -451,15 +395,57 @@ function safeStorage(fn) {
 // lang is the current language tag, 'zh-CN' or 'en'.
 export function lang() { return current; }
 
+// CODE_KINDS maps the lists of the categories document to the prefix their codes take here:
+// statuses' accepted is 'status.accepted', for t and label alike.
+export const CODE_KINDS = {
+  categories: 'category',
+  channels: 'channel',
+  statuses: 'status',
+  red_position_kinds: 'red',
+  station_kinds: 'station',
+  staff_roles: 'role',
+  gap_kinds: 'gap',
+};
+
+// The server's code labels: 'status.accepted' -> {zh, en}, and each kind's codes in the
+// server's order (the order lists and filters show them in).
+let codeLabels = new Map();
+let codeLists = {};
+
+// setCodeLabels takes the labels of every code from the categories document
+// (GET /api/v1/categories). The pages call it once, through api.js boot, before they draw.
+export function setCodeLabels(doc) {
+  const labels = new Map();
+  const lists = {};
+  for (const [list, kind] of Object.entries(CODE_KINDS)) {
+    lists[kind] = [];
+    for (const {code, zh, en} of doc?.[list] ?? []) {
+      labels.set(`${kind}.${code}`, {zh, en});
+      lists[kind].push(code);
+    }
+  }
+  codeLabels = labels;
+  codeLists = lists;
+}
+
+// codes lists the codes of a kind ('category', 'status', ...) in the server's order.
+export function codes(kind) { return codeLists[kind] ?? []; }
+
+function codeLabel(key, l) {
+  const named = codeLabels.get(key);
+  if (!named) return undefined;
+  return (l === 'en' ? named.en : named.zh) || named.zh;
+}
+
 // t returns the string for key in the current language, with {name} placeholders filled from
 // vars; an unknown key is returned as it is, so a missing string is visible, not blank.
 export function t(key, vars) {
-  const s = DICT[current][key] ?? DICT['zh-CN'][key] ?? key;
+  const s = DICT[current][key] ?? codeLabel(key, current) ?? DICT['zh-CN'][key] ?? key;
   return vars ? s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m)) : s;
 }
 
-// has tells whether the dictionary knows key.
-export function has(key) { return key in DICT['zh-CN']; }
+// has tells whether key names an interface string or a code the server has labelled.
+export function has(key) { return key in DICT['zh-CN'] || codeLabels.has(key); }
 
 // number formats n for the current language (thousands separators).
 export function number(n) {
@@ -471,11 +457,16 @@ export function percent(v) {
   return Number.isFinite(v) ? `${new Intl.NumberFormat(current, {maximumFractionDigits: 1}).format(v)}%` : t('popup.none');
 }
 
-// label names a code of an enumeration (category, channel, status, gap, ...) in the current
-// language; an unknown code is shown as it is.
+// label names a code of a kind (category, channel, status, red, station, role, gap; tiling,
+// whose two kinds are the page's own) in the current language; an unknown code is shown as it is.
 export function label(kind, code) {
   const key = `${kind}.${code}`;
   return has(key) ? t(key) : String(code ?? '');
+}
+
+// labels names every code of a kind, joined as a list is in the current language.
+export function labels(kind, list = codes(kind)) {
+  return list.map((c) => label(kind, c)).join(t('list.sep'));
 }
 
 // dateTime formats a time in China Standard Time, the zone the work is done in.

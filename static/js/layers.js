@@ -67,14 +67,23 @@ export const STATION_KINDS = {
   deliberation_hall: '#a78bfa',
   party_mass_centre: '#38bdf8',
 };
-export const RED_POSITION_KINDS = ['party_mass_centre', 'party_activity_room', 'party_post'];
+const OTHER_STATION = '#94a3b8'; // a kind the palette does not know yet
+export function stationColor(kind) { return STATION_KINDS[kind] ?? OTHER_STATION; }
 
 const stationColorExpr = ['match', ['get', 'kind'],
-  ...Object.entries(STATION_KINDS).flat(), '#94a3b8'];
+  ...Object.entries(STATION_KINDS).flat(), OTHER_STATION];
 
 // Incidents. OPEN_STATUSES are those still being worked on; an incident point is coloured by
-// where it stands: overdue, open, resolved/closed, or ended early (rejected, duplicate).
+// where it stands (INCIDENT_GROUPS): overdue (whatever its status), open, done (resolved or
+// closed), or ended early (rejected, duplicate). Their names are the server's (i18n.js label).
 export const OPEN_STATUSES = ['reported', 'assigned', 'accepted', 'in_progress'];
+export const DONE_STATUSES = ['resolved', 'closed'];
+export const INCIDENT_GROUPS = {
+  overdue: [],
+  open: OPEN_STATUSES,
+  done: DONE_STATUSES,
+  ended: ['rejected', 'duplicate'],
+};
 export const INCIDENT_COLORS = {
   overdue: '#f43f5e',
   open: '#fbbf24',
@@ -86,7 +95,7 @@ export const CLUSTER_COLORS = ['#f59e0b', '#f97316', '#e11d48'];
 const incidentColorExpr = ['case',
   ['==', ['get', 'overdue'], true], INCIDENT_COLORS.overdue,
   ['in', ['get', 'status'], ['literal', OPEN_STATUSES]], INCIDENT_COLORS.open,
-  ['in', ['get', 'status'], ['literal', ['resolved', 'closed']]], INCIDENT_COLORS.done,
+  ['in', ['get', 'status'], ['literal', DONE_STATUSES]], INCIDENT_COLORS.done,
   INCIDENT_COLORS.ended];
 
 // CATEGORY_COLORS give each incident category a fixed hue (charts, the ticker, flashes).

@@ -3,8 +3,8 @@
 // language. Also the small legend pieces the other pages share (swatch, item, section).
 
 import {h} from './dom.js';
-import {t, onChange} from './i18n.js';
-import {GROUPS, THEME, STATION_KINDS, INCIDENT_COLORS, CATEGORY_COLORS, CLUSTER_COLORS, streetColor} from './layers.js';
+import {t, onChange, label, labels, codes} from './i18n.js';
+import {GROUPS, THEME, stationColor, INCIDENT_COLORS, INCIDENT_GROUPS, CLUSTER_COLORS, streetColor} from './layers.js';
 import {setGroupVisible, groupVisible} from './map.js';
 
 export function swatch(kind, style, extra = '') {
@@ -17,9 +17,14 @@ export function section(titleKey, ...items) {
     h('ul', {class: 'gm-legend-list'}, items));
 }
 
-export function item(sw, label, note) {
-  return h('li', {class: 'gm-legend-item'}, sw, h('span', {class: 'gm-legend-label'}, label),
+export function item(sw, text, note) {
+  return h('li', {class: 'gm-legend-item'}, sw, h('span', {class: 'gm-legend-label'}, text),
     note ? h('small', {class: 'gm-legend-note'}, note) : null);
+}
+
+// statusList names statuses with the server's labels, each marked with its code.
+function statusList(list) {
+  return list.flatMap((code, i) => [i ? t('list.sep') : '', h('span', {dataset: {status: code}}, label('status', code))]);
 }
 
 // PERIODS are the incident filter's choices of period, in days back (0: all).
@@ -54,22 +59,28 @@ export class Panel {
           h('span', {}, t(`layer.${g}`)))))));
   }
 
+  // filters: the period, the category and the status, which may be a group (open, done) or one
+  // status; categories and statuses are the server's, in its order and with its labels.
   filters() {
     if (!this.filter) return null;
     const f = this.filter;
-    const select = (name, label, options, value) => h('label', {class: 'gm-field'},
-      h('span', {class: 'gm-field-label'}, label),
+    const option = ([v, text], value) => h('option', {value: v, selected: String(v) === String(value)}, text);
+    const select = (name, text, options, value) => h('label', {class: 'gm-field'},
+      h('span', {class: 'gm-field-label'}, text),
       h('select', {class: 'gm-select', name, onchange: (e) => {
         const v = e.target.value;
         f[name] = name === 'days' ? Number(v) : v;
         this.onFilter({[name]: f[name]});
-      }}, options.map(([v, text]) => h('option', {value: v, selected: String(v) === String(value)}, text))));
+      }}, options.map((o) => (o.group
+        ? h('optgroup', {label: o.group}, o.options.map((x) => option(x, value)))
+        : option(o, value)))));
     return h('section', {class: 'gm-legend-section gm-filters'},
       h('h3', {class: 'gm-legend-heading'}, t('filter.title')),
       select('days', t('filter.period'), PERIODS.map((d) => [d, t(d ? 'filter.days' : 'filter.all_time', {n: d})]), f.days),
       select('category', t('filter.category'), [['', t('filter.all')],
-        ...Object.keys(CATEGORY_COLORS).map((c) => [c, t(`category.${c}`)])], f.category),
-      select('status', t('filter.status'), [['', t('filter.all')], ['open', t('filter.open')], ['done', t('filter.done')]], f.status));
+        ...codes('category').map((c) => [c, label('category', c)])], f.category),
+      select('status', t('filter.status'), [['', t('filter.all')], ['open', t('filter.open')], ['done', t('filter.done')],
+        {group: t('filter.by_status'), options: codes('status').map((c) => [c, label('status', c)])}], f.status));
   }
 
   legend() {
@@ -85,14 +96,16 @@ export class Panel {
         item(swatch('line', {borderTopColor: THEME.communityLine, borderTopWidth: '2px', borderTopStyle: 'dashed'}), t('boundary.community')),
         item(swatch('line', {borderTopColor: THEME.gridLine, borderTopWidth: '1px'}), t('boundary.grid'))),
       section('legend.places',
-        item(swatch('dot', {background: THEME.redPosition, borderColor: THEME.redPositionStroke}), t('place.red_position'), t('place.red_position.note')),
-        Object.entries(STATION_KINDS).map(([kind, color]) =>
-          item(swatch('dot', {background: color, borderColor: THEME.stationStroke}, 'is-station'), t(`station.${kind}`)))),
+        item(swatch('dot', {background: THEME.redPosition, borderColor: THEME.redPositionStroke}), t('place.red_position'), labels('red')),
+        codes('station').map((kind) =>
+          item(swatch('dot', {background: stationColor(kind), borderColor: THEME.stationStroke}, 'is-station'), label('station', kind)))),
       section('legend.incidents',
         item(h('span', {class: 'gm-swatch-clusters', 'aria-hidden': 'true'}, CLUSTER_COLORS.map((c) => swatch('dot', {background: c, borderColor: '#ffffff'}, 'is-cluster'))),
           t('legend.cluster'), t('legend.cluster.note')),
-        ['overdue', 'open', 'done', 'ended'].map((k) =>
-          item(swatch('dot', {background: INCIDENT_COLORS[k], borderColor: '#0b1220'}), t(`legend.incident.${k}`)))));
+        // Each colour with the statuses it stands for, named as the server names them.
+        Object.entries(INCIDENT_GROUPS).map(([k, list]) =>
+          item(swatch('dot', {background: INCIDENT_COLORS[k], borderColor: '#0b1220'}), t(`legend.incident.${k}`),
+            list.length ? statusList(list) : null))));
   }
 
   render() {

@@ -150,8 +150,20 @@ export function setIncidentFilter(map, params) {
 // refreshSource fetches a tile source's tiles in view again, keeping the old ones drawn until
 // the new ones arrive. Tiles carry strong ETags and Cache-Control: no-cache, so the browser
 // revalidates each one and an unchanged tile costs a 304.
+// It names the tiles it refreshes: MapLibre 6.17, told to refresh a whole source, marks a tile
+// whose last load failed (the server was down) as loading and then waits for a load nobody
+// started, so the tile stays empty and the map never goes idle again; a tile named is loaded
+// afresh. The tiles in view come from MapLibre's tile manager, which is private (pinned with the
+// vendored version); without it the whole source is refreshed as before.
 export function refreshSource(map, name) {
-  if (map.getSource(name)) map.refreshTiles(name);
+  if (!map.getSource(name)) return;
+  const manager = map.style?.tileManagers?.[name];
+  const tiles = manager?.getIds?.().map((id) => manager.getTileByID(id)?.tileID?.canonical).filter(Boolean);
+  if (!tiles) {
+    map.refreshTiles(name);
+    return;
+  }
+  if (tiles.length) map.refreshTiles(name, tiles.map(({x, y, z}) => ({x, y, z})));
 }
 
 // setGroupVisible shows or hides every layer of a toggle group (once the style has loaded).

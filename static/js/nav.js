@@ -1,9 +1,10 @@
 // nav.js: what every page's header shares: the navigation between the three pages (城市总览,
-// 指挥大屏, 网格覆盖) and the Chinese/English switch, both redrawn when the language changes.
+// 指挥大屏, 网格覆盖), the Chinese/English switch and the demo badge, all redrawn when the
+// language changes.
 
 import {h} from './dom.js';
 import * as i18n from './i18n.js';
-import {ROOT} from './api.js';
+import {ROOT, site, onSite} from './api.js';
 
 // PAGES are the pages in the order the navigation lists them.
 export const PAGES = [
@@ -36,6 +37,30 @@ export function mountLangSwitch(root = document) {
     for (const b of buttons) b.setAttribute('aria-pressed', String(b.dataset.lang === i18n.lang()));
   };
   for (const b of buttons) b.addEventListener('click', () => i18n.setLang(b.dataset.lang));
+  i18n.onChange(render);
+  render();
+}
+
+// demoNote is the i18n key of the badge's explanation for what the server said of its data
+// (api.js site), or null when the data is real and no badge is shown.
+export function demoNote({demo, simulating} = site()) {
+  if (!demo) return null;
+  return simulating ? 'site.demo.title.simulating' : 'site.demo.title';
+}
+
+// mountDemoBadge keeps el, the header's badge 演示数据, shown whenever the server says its data
+// is a demo (synthetic divisions or a simulated city) and hidden otherwise: nobody should take
+// sample figures on a wall for the city's. Its tooltip says what kind of demo it is. It follows
+// each answer of GET /api/v1/site (the wall asks again with its figures) and the language.
+export function mountDemoBadge(el) {
+  const render = () => {
+    const note = demoNote();
+    el.hidden = !note;
+    el.textContent = i18n.t('site.demo');
+    el.title = note ? i18n.t(note) : '';
+    el.dataset.simulating = String(site().simulating);
+  };
+  onSite(render);
   i18n.onChange(render);
   render();
 }

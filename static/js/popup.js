@@ -3,7 +3,7 @@
 
 import {Popup} from '../lib/maplibre-gl/maplibre-gl.mjs';
 import {h} from './dom.js';
-import {t, lang, number, has, onChange, dateTime, label} from './i18n.js';
+import {t, number, onChange, dateTime, label} from './i18n.js';
 
 function rows(pairs) {
   return h('dl', {class: 'gm-popup-rows'},
@@ -34,13 +34,10 @@ export function gridContent(p, names = new Map()) {
     ]));
 }
 
-// placeKindName is the display name of a place's kind in the current language: from the API's
-// kind_zh / kind_en, else from the dictionary, else the raw kind.
+// placeKindName is the display name of a place's kind in the current language, as the server
+// names the kinds of red position and station.
 export function placeKindName(p, layer) {
-  const fromData = lang() === 'en' ? p.kind_en : p.kind_zh;
-  if (fromData) return fromData;
-  const key = `${layer === 'red_positions' ? 'red' : 'station'}.${p.kind}`;
-  return has(key) ? t(key) : p.kind;
+  return label(layer === 'red_positions' ? 'red' : 'station', p.kind);
 }
 
 // placeContent describes a red position or a station; layer is its source name.

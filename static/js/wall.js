@@ -8,12 +8,12 @@
 
 import {Marker} from '../lib/maplibre-gl/maplibre-gl.mjs';
 import * as i18n from './i18n.js';
-import {api, cstDate, cstMidnight, CST} from './api.js';
+import {api, boot, refreshSite, now, cstDate, cstDateTime, cstMidnight, CST} from './api.js';
 import {createMap, setLabels, setIncidentFilter, refreshSource, boundsOf, whenIdle} from './map.js';
 import {gridLayers, boundaryLayers, labelLayers, categoryColor, OPEN_STATUSES, INCIDENT_COLORS} from './layers.js';
 import {LiveFeed} from './live.js';
 import {bars, donut, sparkline} from './charts.js';
-import {mountNav, mountLangSwitch} from './nav.js';
+import {mountNav, mountLangSwitch, mountDemoBadge} from './nav.js';
 import {h} from './dom.js';
 
 const $ = (id) => document.getElementById(id);
@@ -70,11 +70,12 @@ const layers = [
 i18n.apply(document);
 mountNav($('nav'), 'wall');
 mountLangSwitch();
+mountDemoBadge($('demo'));
 
 const params = new URLSearchParams(location.search);
 const state = {
   shade: SHADES[params.get('shade')] ? params.get('shade') : 'rate',
-  day: cstDate(),
+  day: '', // today in China Standard Time on the server's clock
   stats: null,
   statsAt: 0,
   statsStale: false,
@@ -84,6 +85,11 @@ const state = {
   hotspots: [], // at most HOTSPOTS_TOP
   flashes: [], // {marker, timer}, at most FLASH_MAX
 };
+
+// The code labels and the server's clock come before anything is drawn: the clock, "today" and
+// the heat's week are the server's. A display switched on while the server is down keeps trying.
+await untilAnswered(boot);
+state.day = cstDate();
 
 const map = createMap($('map'), {layers, controls: false, incidents: heatParams()});
 let cityBounds = null;
@@ -135,15 +141,17 @@ async function untilAnswered(fn) {
   }
 }
 
-// Key figures. A failed request is retried soon (3 s, doubling up to the regular period), so
-// the display recovers quickly after an outage.
+// Key figures, and with them the server's clock and whether its data is a demo (api.js
+// refreshSite), so that a display running for weeks follows the server's time and its badge.
+// A failed request is retried soon (3 s, doubling up to the regular period), so the display
+// recovers quickly after an outage.
 let statsInFlight = null;
 let statsRetry = 0;
 let statsRetryMs = 3000;
 function refreshStats() {
   if (statsInFlight) return statsInFlight;
   clearTimeout(statsRetry);
-  statsInFlight = api.stats().then((s) => {
+  statsInFlight = Promise.all([api.stats(), refreshSite()]).then(([s]) => {
     const wasStale = state.statsStale;
     state.stats = s;
     state.statsAt = Date.now();
@@ -209,10 +217,11 @@ function onIncident(inc) {
   // Count it at once; the next figures from the server replace these.
   const s = state.stats;
   if (s?.incidents) {
-    if (cstDate(Date.parse(inc.reported_at)) === cstDate()) s.incidents.today += 1;
-    if (Date.now() - Date.parse(inc.reported_at) < 7 * 86400000) s.incidents.week += 1;
+    const at = Date.parse(inc.reported_at);
+    if (cstDate(at) === cstDate()) s.incidents.today += 1;
+    if (now() - at < 7 * 86400000) s.incidents.week += 1;
     if (OPEN_STATUSES.includes(inc.status)) s.incidents.open += 1;
-    if (s.hourly_24h?.length && Date.now() - Date.parse(inc.reported_at) < 3600000) s.hourly_24h[s.hourly_24h.length - 1] += 1;
+    if (s.hourly_24h?.length && now() - at < 3600000) s.hourly_24h[s.hourly_24h.length - 1] += 1;
     renderStats();
   }
   refreshIncidentTiles();
@@ -401,10 +410,13 @@ function setShade(mode) {
   renderLegend();
 }
 
+// renderClock shows the server's time (api.js now), which the figures are counted by.
 function renderClock() {
-  const now = new Date();
-  $('clock-time').textContent = fmt('seconds').format(now);
-  $('clock-date').textContent = fmt('date').format(now);
+  const t = now();
+  $('clock-time').textContent = fmt('seconds').format(t);
+  $('clock-time').dateTime = cstDateTime(t);
+  $('clock-date').textContent = fmt('date').format(t);
+  $('clock-date').dateTime = cstDate(t);
 }
 
 function renderAll() {
@@ -432,7 +444,8 @@ setInterval(() => {
 setInterval(refreshRates, HOTSPOTS_EVERY_MS);
 setInterval(() => refreshSource(map, 'grids'), GRIDS_EVERY_MS);
 setInterval(() => {
-  // A new day in China Standard Time: the heat's period moves on, the ticker's dates change.
+  // A new day in China Standard Time on the server's clock: the heat's period moves on, the
+  // ticker's dates change.
   const day = cstDate();
   if (day !== state.day) {
     state.day = day;

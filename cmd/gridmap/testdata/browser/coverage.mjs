@@ -7,7 +7,7 @@
 //   node cmd/gridmap/testdata/browser/coverage.mjs http://127.0.0.1:8080 [screenshot-dir]
 
 import {readFileSync} from 'node:fs';
-import {run, ready, waitIdle, rendered, clickAt, selectedGrids} from './lib.mjs';
+import {run, ready, waitIdle, rendered, clickAt, selectedGrids, demoBadge} from './lib.mjs';
 
 const GRID1 = {code: '350181003003001', click: [119.372, 25.722]};
 const GRID2 = '350181003003002';
@@ -29,6 +29,9 @@ await run(async ({page, base, mark, result, shot}) => {
   result.names = await page.evaluate(() => [...document.querySelectorAll('#table tbody tr')].map((tr) => tr.cells[0].firstChild.textContent));
   result.cards = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#gaps [data-gap]')]
     .map((b) => [b.dataset.gap || 'all', b.querySelector('.cv-card-value').textContent])));
+  result.cardLabels = await page.evaluate(() => [...document.querySelectorAll('#gaps [data-gap]')].filter((b) => b.dataset.gap)
+    .map((b) => [b.dataset.gap, b.querySelector('.cv-card-label').textContent]));
+  result.demo = {zh: await demoBadge(page)};
   result.tiling = await page.evaluate(() => {
     const el = document.querySelector('#tiling .cv-tiling');
     return {problems: el?.dataset.problems, text: el?.innerText};
@@ -73,6 +76,20 @@ await run(async ({page, base, mark, result, shot}) => {
     gaps: await page.locator(`tr[data-code="${GRID2}"] .cv-gaps`).innerText(),
     tiling: await page.locator('#tiling').innerText(),
   };
+  result.demo.en = await demoBadge(page);
   await shot('coverage-en.png');
   mark('english');
+
+  // A server running a simulated city says so, and the badge's tooltip tells it. No simulator
+  // runs here, so the test changes the answer of GET /api/v1/site on its way to the page.
+  await page.route('**/api/v1/site', async (route) => {
+    const resp = await route.fetch();
+    await route.fulfill({response: resp, json: {...(await resp.json()), simulating: true}});
+  });
+  await page.reload({waitUntil: 'load'});
+  await ready(page);
+  result.simulating = {en: await demoBadge(page)};
+  await page.getByRole('button', {name: '中文', exact: true}).click();
+  result.simulating.zh = await demoBadge(page);
+  mark('simulating');
 }, {viewport: {width: 1440, height: 900}});

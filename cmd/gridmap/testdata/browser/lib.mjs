@@ -205,3 +205,24 @@ export function selectedGrids(page) {
   return page.evaluate(() =>
     window.gridmap.map.queryRenderedFeatures({layers: ['grids-selected-line']}).map((f) => f.properties.code));
 }
+
+// demoBadge is what the page's demo badge (#demo) shows: its text, its tooltip and whether a
+// person can see it.
+export async function demoBadge(page) {
+  const badge = page.locator('#demo');
+  return {
+    text: await badge.textContent(),
+    title: await badge.getAttribute('title'),
+    visible: await badge.isVisible(),
+  };
+}
+
+// statusLabels lists the statuses the city map's panel names, by code: in the status filter
+// and in the legend of incident colours.
+export function statusLabels(page) {
+  return page.evaluate(() => ({
+    filter: [...document.querySelectorAll('select[name="status"] optgroup option')].map((o) => [o.value, o.textContent]),
+    legend: [...document.querySelectorAll('#panel .gm-legend [data-status]')].map((s) => [s.dataset.status, s.textContent]),
+    categories: [...document.querySelectorAll('select[name="category"] option')].filter((o) => o.value).map((o) => [o.value, o.textContent]),
+  }));
+}

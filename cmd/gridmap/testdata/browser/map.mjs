@@ -5,7 +5,7 @@
 //
 // Environment: GRIDMAP_CHROMIUM (default /usr/bin/chromium). See lib.mjs.
 
-import {run, ready, waitIdle, rendered, clickAt, selectedGrids} from './lib.mjs';
+import {run, ready, waitIdle, rendered, clickAt, selectedGrids, demoBadge, statusLabels} from './lib.mjs';
 
 // Places of the mini dataset (internal/dataset/testdata/mini): 融东社区第1网格 spans
 // 119.37-119.38 E, 25.72-25.74 N, its red position sits at 119.375, 25.73; the open incident
@@ -33,7 +33,14 @@ await run(async ({page, base, mark, result, shot, webgl}) => {
   result.nav = await page.locator('#nav').innerText();
   const legendText = () => page.locator('#panel').innerText();
   result.legend = {zh: await legendText()};
+  // The labels of codes are the server's (GET /api/v1/categories); the demo badge is up.
+  result.labels = {zh: await statusLabels(page)};
+  result.demo = {zh: await demoBadge(page)};
   await shot('map-zh-CN.png');
+  // The foot of the panel: the legend of incident colours with the statuses each stands for.
+  await page.locator('#panel .gm-legend').evaluate((el) => el.lastElementChild.scrollIntoView({block: 'end'}));
+  await shot('map-legend.png');
+  await page.locator('#panel').evaluate((el) => { el.scrollTop = 0; });
 
   // 全市 fits the view to the city's streets (here the one street of the mini dataset).
   await page.getByRole('button', {name: '全市'}).click();
@@ -63,6 +70,8 @@ await run(async ({page, base, mark, result, shot, webgl}) => {
   result.lang = await page.evaluate(() => document.documentElement.lang);
   result.scale = await page.locator('.maplibregl-ctrl-scale').innerText();
   result.navEN = await page.locator('#nav').innerText();
+  result.labels.en = await statusLabels(page);
+  result.demo.en = await demoBadge(page);
   await waitIdle(page);
   await shot('map-en.png');
   mark('english');
@@ -100,14 +109,14 @@ await run(async ({page, base, mark, result, shot, webgl}) => {
   mark('incidents');
 
   // Zoom through the label bands: communities at middle zoom, grids (and places) at high zoom.
-  result.labels = {};
+  result.bands = {};
   for (const [band, zoom, center] of [['community', 13.6, [119.38, 25.73]], ['grid', 16, [119.38, 25.73]]]) {
     await page.evaluate(([z, c]) => window.gridmap.map.jumpTo({zoom: z, center: c}), [zoom, center]);
     await page.evaluate(() => window.gridmap.gridLabels.settled());
     await waitIdle(page);
     mark(`band-${band}`);
     const r = await rendered(page);
-    result.labels[band] = {zoom, streets: r['streets-label'], communities: r['communities-label'],
+    result.bands[band] = {zoom, streets: r['streets-label'], communities: r['communities-label'],
       grids: r['grids-label'], places: (r['red-positions-label'] ?? 0) + (r['stations-label'] ?? 0)};
   }
   await shot('map-zoom16.png');

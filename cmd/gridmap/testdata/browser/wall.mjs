@@ -5,7 +5,7 @@
 //
 //   node cmd/gridmap/testdata/browser/wall.mjs http://127.0.0.1:8080 [screenshot-dir]
 
-import {run, ready, waitIdle, rendered, control} from './lib.mjs';
+import {run, ready, waitIdle, rendered, control, demoBadge} from './lib.mjs';
 
 // A point in 融东社区第1网格 of the mini dataset.
 const NEW_INCIDENT = {lon: 119.372, lat: 25.735, category: 'safety_hazard', channel: 'grid_patrol'};
@@ -39,6 +39,7 @@ await run(async ({page, base, mark, result, shot, expectFailures, webgl}) => {
   result.clock = await page.locator('#clock-time').textContent();
   result.rendered = await rendered(page);
   result.tickerIDs = await page.evaluate(() => [...document.querySelectorAll('.wl-tick[data-id]')].map((li) => li.dataset.id));
+  result.demo = {zh: await demoBadge(page)};
   await shot('wall-zh-CN.png');
   mark('figures');
 
@@ -63,13 +64,18 @@ await run(async ({page, base, mark, result, shot, expectFailures, webgl}) => {
   mark('incident');
 
   // The server restarts: the page says it is reconnecting, then live again, by itself, and an
-  // incident reported to the new server reaches the ticker.
+  // incident reported to the new server reaches the ticker. The server stays down until the
+  // page's refresh of the grid tiles after the new incident has failed, so that the page must
+  // also mend tiles that failed to load.
   result.restart = {};
   await expectFailures(async () => {
+    const gridTileFailed = page.waitForEvent('requestfailed', {predicate: (req) => new URL(req.url()).pathname.startsWith('/tiles/grids/')});
     await control('stop');
     mark('server-stopped');
     await page.waitForFunction(() => document.getElementById('conn').dataset.state === 'reconnecting');
     mark('shown-reconnecting');
+    await gridTileFailed;
+    mark('grid-tile-failed');
     result.restart.down = await page.locator('#conn').innerText();
     await shot('wall-reconnecting.png');
     await control('start');
@@ -92,6 +98,7 @@ await run(async ({page, base, mark, result, shot, expectFailures, webgl}) => {
     kpis: await page.locator('#kpis').innerText(),
     ticker: await page.locator('#ticker').innerText(),
   };
+  result.demo.en = await demoBadge(page);
   await shot('wall-en.png');
   mark('english');
 
