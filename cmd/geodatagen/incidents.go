@@ -8,6 +8,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/gridmap/gridmap/internal/calendar"
 	"github.com/gridmap/gridmap/internal/crs"
 	"github.com/gridmap/gridmap/internal/gridmap"
 )
@@ -425,7 +426,7 @@ func (d *dataset) resolvedAt(id string, reported time.Time, category, status str
 	if r.chance(0.15) {
 		hours = r.rangeInt(limit+1, limit*5/2+1)
 	}
-	at := gridmap.DueAt(reported, hours).Add(-time.Duration(r.intn(60)) * time.Minute)
+	at := calendar.Default().DueAt(reported, hours).Add(-time.Duration(r.intn(60)) * time.Minute)
 	if last := d.opt.Until.Add(-time.Minute); at.After(last) {
 		at = last
 	}

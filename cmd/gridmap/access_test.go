@@ -76,6 +76,9 @@ type matrixRequest struct {
 	// own is the route's answer when the access checks let the request through, when that is
 	// itself a refusal (a failed sign-in); 0: any but 401, 403 and 404.
 	own int
+	// assigneeOnly marks a step only the incident's assignee may take: for anyone else with the
+	// action, 403 is the route's own answer.
+	assigneeOnly bool
 }
 
 // matrixRequests says how to call each route of the table; a route without an entry fails the
@@ -178,6 +181,52 @@ func matrixRequests(login string) map[string]func(x matrixTarget) matrixRequest 
 		"GET /api/v1/hotspots": func(matrixTarget) matrixRequest {
 			return matrixRequest{method: "GET", path: "/api/v1/hotspots?since=2026-01-01&limit=10000", outside: "filtered"}
 		},
+		// The loop's steps, with bodies the domain refuses after the access checks (or, for the
+		// urge and a department's response, a harmless change).
+		"POST /api/v1/incidents/:id/dispatch": func(x matrixTarget) matrixRequest {
+			return matrixRequest{method: "POST", path: fmt.Sprintf("/api/v1/incidents/%d/dispatch", x.incident), body: `{}`, outside: "404"}
+		},
+		"POST /api/v1/incidents/:id/return": func(x matrixTarget) matrixRequest {
+			return matrixRequest{method: "POST", path: fmt.Sprintf("/api/v1/incidents/%d/return", x.incident), body: `{}`, outside: "404", assigneeOnly: true}
+		},
+		"POST /api/v1/incidents/:id/respond": func(x matrixTarget) matrixRequest {
+			return matrixRequest{method: "POST", path: fmt.Sprintf("/api/v1/incidents/%d/respond", x.incident), body: `{}`, outside: "404", assigneeOnly: true}
+		},
+		"POST /api/v1/incidents/:id/progress": func(x matrixTarget) matrixRequest {
+			return matrixRequest{method: "POST", path: fmt.Sprintf("/api/v1/incidents/%d/progress", x.incident), body: `{"note":""}`, outside: "404"}
+		},
+		"POST /api/v1/incidents/:id/urge": func(x matrixTarget) matrixRequest {
+			return matrixRequest{method: "POST", path: fmt.Sprintf("/api/v1/incidents/%d/urge", x.incident), body: `{"note":"matrix"}`, outside: "404"}
+		},
+		"POST /api/v1/incidents/:id/callback": func(x matrixTarget) matrixRequest {
+			return matrixRequest{method: "POST", path: fmt.Sprintf("/api/v1/incidents/%d/callback", x.incident), body: `{"verdict":"maybe"}`, outside: "404"}
+		},
+		"POST /api/v1/incidents/:id/duplicate": func(x matrixTarget) matrixRequest {
+			return matrixRequest{method: "POST", path: fmt.Sprintf("/api/v1/incidents/%d/duplicate", x.incident), body: `{}`, outside: "404"}
+		},
+		"POST /api/v1/incidents/:id/not-duplicate": func(x matrixTarget) matrixRequest {
+			return matrixRequest{method: "POST", path: fmt.Sprintf("/api/v1/incidents/%d/not-duplicate", x.incident), body: `{}`, outside: "404"}
+		},
+		"GET /api/v1/supervision": func(matrixTarget) matrixRequest {
+			return matrixRequest{method: "GET", path: "/api/v1/supervision", outside: "filtered"}
+		},
+		"GET /api/v1/departments": static("/api/v1/departments"),
+		"PUT /api/v1/departments/:code": func(matrixTarget) matrixRequest {
+			return matrixRequest{method: "PUT", path: "/api/v1/departments/matrix", body: `{"name":"矩阵局"}`, outside: "same"}
+		},
+		"GET /api/v1/calendar": static("/api/v1/calendar?year=2026"),
+		"PUT /api/v1/calendar/:date": func(matrixTarget) matrixRequest {
+			return matrixRequest{method: "PUT", path: "/api/v1/calendar/2031-01-02", body: `{"kind":"off","name":"测试","source":"matrix"}`, outside: "same"}
+		},
+		"DELETE /api/v1/calendar/:date": func(matrixTarget) matrixRequest {
+			return matrixRequest{method: "DELETE", path: "/api/v1/calendar/2031-01-03", outside: "same", own: 404}
+		},
+		"GET /api/v1/figures": func(matrixTarget) matrixRequest {
+			return matrixRequest{method: "GET", path: "/api/v1/figures?by=grid&since=2026-01-01&until=2026-12-31", outside: "filtered"}
+		},
+		"GET /api/v1/reports/monthly": func(x matrixTarget) matrixRequest {
+			return matrixRequest{method: "GET", path: "/api/v1/reports/monthly?street=" + x.street + "&month=2026-11", outside: "404"}
+		},
 		"GET /api/v1/staff": func(x matrixTarget) matrixRequest {
 			return matrixRequest{method: "GET", path: "/api/v1/staff?grid=" + x.grid, outside: "404"}
 		},
@@ -230,7 +279,11 @@ func TestRoleRouteMatrix(t *testing.T) {
 	for _, ar := range accessRoles {
 		login := "matrix-" + ar.role
 		token := ""
-		if ar.role != gridmap.RolePublic {
+		switch ar.role {
+		case gridmap.RolePublic:
+		case gridmap.RoleDepartment:
+			token = newTokenEnv(t, url, nil, login, ar.role, ar.scope, "--department", "city_management")
+		default:
 			token = newToken(t, url, login, ar.role, ar.scope)
 		}
 		header := map[string]string{}
@@ -241,6 +294,10 @@ func TestRoleRouteMatrix(t *testing.T) {
 		inside.staff, inside.incident = "st-m-"+ar.role, in.incident
 		outside := out
 		outside.staff = "st-b-000001"
+		if ar.role == gridmap.RoleDepartment {
+			// A department sees what is dispatched to it: an incident of its own in A.
+			inside.incident = reportAndDispatch(t, base, admin, `{"department":"city_management"}`)
+		}
 		if ar.role == gridmap.RoleIntegration {
 			// What an integration may read is what it reported: one of its own.
 			status, _, body := call(t, base, "POST", "/api/v1/incidents", `{"lon":119.385,"lat":25.735,"category":"noise","channel":"hotline_12345"}`, header)
@@ -265,8 +322,10 @@ func TestRoleRouteMatrix(t *testing.T) {
 			for _, where := range []string{"inside", "outside"} {
 				x := inside
 				if where == "outside" {
-					// Nothing lies outside the city; an integration's "outside" is others' reports.
-					if ar.city || ar.role == gridmap.RolePublic || ar.role == gridmap.RoleIntegration && r.Action != gridmap.ActReadIncidents {
+					// Nothing lies outside the city; an integration's "outside" is others' reports, a
+					// department's what is not dispatched to it.
+					if ar.city && ar.role != gridmap.RoleDepartment || ar.role == gridmap.RolePublic ||
+						(ar.role == gridmap.RoleIntegration || ar.role == gridmap.RoleDepartment) && r.Action != gridmap.ActReadIncidents {
 						continue
 					}
 					x = outside
@@ -290,6 +349,8 @@ func TestRoleRouteMatrix(t *testing.T) {
 					if status != req.own {
 						t.Errorf("%s: %d, want %d: %.300s", desc, status, req.own, body)
 					}
+				case where == "inside" && req.assigneeOnly && status == 403 && ar.role != gridmap.RoleDepartment:
+					// not the assignee: the step's own refusal
 				case where == "inside" || req.outside == "same":
 					if status == 401 || status == 403 || status == 404 && !strings.Contains(req.path, "999999") && !strings.Contains(req.path, "-gone") {
 						t.Errorf("%s: %d, want the route's own answer: %.300s", desc, status, body)
@@ -361,4 +422,19 @@ func incidentByClientID(t *testing.T, base, token, clientID string) int64 {
 		t.Fatalf("no incident %s in %s", clientID, body)
 	}
 	return list.Items[i].ID
+}
+
+// reportAndDispatch reports an incident in A as the command centre and dispatches it as body
+// says, returning its id.
+func reportAndDispatch(t *testing.T, base, token, body string) int64 {
+	t.Helper()
+	status, _, res := call(t, base, "POST", "/api/v1/incidents", `{"lon":119.385,"lat":25.735,"category":"noise","channel":"hotline_12345"}`, bearer(token))
+	var in struct{ ID int64 }
+	if json.Unmarshal([]byte(res), &in); status != 201 {
+		t.Fatalf("report: %d %s", status, res)
+	}
+	if status, _, res := call(t, base, "POST", fmt.Sprintf("/api/v1/incidents/%d/dispatch", in.ID), body, bearer(token)); status != 200 {
+		t.Fatalf("dispatch %s: %d %s", body, status, res)
+	}
+	return in.ID
 }

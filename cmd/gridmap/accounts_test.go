@@ -13,13 +13,13 @@ func newToken(t *testing.T, url, login, role, scope string) string {
 }
 
 // newTokenEnv is newToken with more environment for the commands (a clock, say).
-func newTokenEnv(t *testing.T, url string, env map[string]string, login, role, scope string) string {
+func newTokenEnv(t *testing.T, url string, env map[string]string, login, role, scope string, more ...string) string {
 	t.Helper()
 	withStdin := map[string]string{stdinKey: "a long enough password\n"}
 	for k, v := range env {
 		withStdin[k] = v
 	}
-	if code, out, stderr := gridmapCmdEnv(t, url, withStdin, "user", "add", login, "--role", role, "--scope", scope); code != 0 {
+	if code, out, stderr := gridmapCmdEnv(t, url, withStdin, append([]string{"user", "add", login, "--role", role, "--scope", scope}, more...)...); code != 0 {
 		t.Fatalf("user add %s: exit %d: %s%s", login, code, out, stderr)
 	}
 	code, out, stderr := gridmapCmdEnv(t, url, env, "token", "create", login, "--name", "test")

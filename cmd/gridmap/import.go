@@ -58,7 +58,12 @@ func importCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 	if !*quiet {
 		progress = newProgress(stderr)
 	}
-	stats, err := db.Import(ctx, d, incidentPlanner(cfg), progress)
+	cal, err := loadCalendar(ctx, db)
+	if err != nil {
+		fmt.Fprintln(stderr, "gridmap import:", err)
+		return 1
+	}
+	stats, err := db.Import(ctx, d, incidentPlanner(cfg, func() *gridmap.Calendar { return cal }), progress)
 	if progress != nil {
 		progress("", 0, 0)
 	}

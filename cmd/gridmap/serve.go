@@ -11,6 +11,7 @@ import (
 
 	"github.com/gridmap/gridmap/internal/auth"
 	"github.com/gridmap/gridmap/internal/config"
+	"github.com/gridmap/gridmap/internal/gridmap"
 	"github.com/gridmap/gridmap/internal/intake"
 	"github.com/gridmap/gridmap/internal/live"
 	"github.com/gridmap/gridmap/internal/postgis"
@@ -29,12 +30,14 @@ type App struct {
 	db     *postgis.DB
 	server *web.Server
 	index  *live.Value[*intake.GridLocator]
-	tiles  *tileservice.Service
-	feed   *web.Feed
-	ln     net.Listener
-	done   chan error
-	cancel context.CancelFunc
-	bg     chan struct{}
+	// calendar is the working calendar in force, rebuilt when the city changes its days.
+	calendar *live.Value[*gridmap.Calendar]
+	tiles    *tileservice.Service
+	feed     *web.Feed
+	ln       net.Listener
+	done     chan error
+	cancel   context.CancelFunc
+	bg       chan struct{}
 	// sim is the simulated city's goroutine, waited for on Close.
 	sim sync.WaitGroup
 }
@@ -58,6 +61,9 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 	a.index = live.New("grid index", []string{"grids", "communities", "streets"}, func(ctx context.Context) (*intake.GridLocator, error) {
 		return intake.LoadLocator(ctx, db, spatial.Options{NearestMetres: nearest(cfg)})
 	}, log)
+	a.calendar = live.New("calendar", []string{"calendar_days"}, func(ctx context.Context) (*gridmap.Calendar, error) {
+		return loadCalendar(ctx, db)
+	}, log)
 	// Tile layers are built in the background; until each is ready its tiles come straight
 	// from PostGIS, so start-up does not wait for them.
 	a.tiles = tileservice.New(db, tileservice.Options{CacheBytes: cfg.TileCacheBytes, Logger: log, Now: cfg.Clock.Now})
@@ -65,6 +71,7 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 	a.feed = feed
 	hub := &live.Hub{}
 	hub.Add(a.index)
+	hub.Add(a.calendar)
 	hub.Add(a.tiles)
 	hub.OnChange(feed.Changed)
 
@@ -83,12 +90,17 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 		return nil, errors.New("could not LISTEN for database changes within 30s")
 	}
 	start := time.Now()
+	if err := a.calendar.Refresh(ctx); err != nil {
+		a.Close(context.Background())
+		return nil, fmt.Errorf("read the working calendar: %w", err)
+	}
 	if err := a.index.Refresh(ctx); err != nil {
 		a.Close(context.Background())
 		return nil, fmt.Errorf("build grid index: %w", err)
 	}
 	log.Info("grid index ready", "grids", a.index.Get().Snap.Len(), "took_ms", time.Since(start).Milliseconds())
 	go a.index.Run(runCtx)
+	go a.calendar.Run(runCtx)
 	go a.tiles.Run(runCtx)
 	go feed.Run(runCtx)
 	go periodic(runCtx, cfg.IndexRefreshPeriod, hub.Resync)
@@ -96,7 +108,8 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 	locator := func() intake.Locator { return a.index.Get() }
 	// Stored: a 201 for an incident means this instance's next incident tile recomputes.
 	// The live feed hears of them at once too, before the NOTIFY comes round.
-	intakeSvc := &intake.Service{Store: db, Locator: locator, Now: cfg.Clock.Now, Stored: func() {
+	cal := a.calendar.Get
+	intakeSvc := &intake.Service{Store: db, Locator: locator, Calendar: cal, Now: cfg.Clock.Now, Stored: func() {
 		a.tiles.IncidentsStored()
 		feed.Changed("incidents")
 	}}
@@ -116,7 +129,7 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 		Divisions: db,
 		Features:  db,
 		Incidents: db,
-		Grids:     postgis.GridEditor{DB: db, Plan: incidentPlanner(cfg)},
+		Grids:     postgis.GridEditor{DB: db, Plan: incidentPlanner(cfg, cal)},
 		Intake:    intakeSvc,
 		Locator:   locator,
 		Health:    db,
@@ -127,6 +140,9 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 		Auth:      auth.New(db, cfg.Clock, cfg.SessionTTL),
 		Accounts:  db,
 		Staff:     db,
+		Loop:      db,
+		Figures:   db,
+		Calendar:  cal,
 		TileSQL:   tileSQL,
 	}, web.Options{
 		Logger:         log,

@@ -130,9 +130,10 @@ func (a accounts) add(ctx context.Context, args []string) error {
 	scope := fl.String("scope", "city", "where the role applies: city, or street, community or grid codes")
 	name := fl.String("name", "", "display name (default: the login)")
 	staff := fl.String("staff", "", "the staff record this account is (grid workers, party members, volunteers)")
+	department := fl.String("department", "", "the department this account works for (role department)")
 	login, rest := splitFirst(args)
 	if err := fl.Parse(rest); err != nil || login == "" || *role == "" || fl.NArg() > 0 {
-		return usageError("usage: gridmap user add LOGIN --role ROLE [--scope CODE] [--name NAME] [--staff ID]")
+		return usageError("usage: gridmap user add LOGIN --role ROLE [--scope CODE] [--name NAME] [--staff ID] [--department CODE]")
 	}
 	g, err := grant(*role, *scope)
 	if err != nil {
@@ -149,7 +150,7 @@ func (a accounts) add(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	u, err := a.db.CreateUser(ctx, gridmap.User{Login: strings.ToLower(login), Name: *name, StaffID: *staff, Grants: []gridmap.Grant{g}}, hash)
+	u, err := a.db.CreateUser(ctx, gridmap.User{Login: strings.ToLower(login), Name: *name, StaffID: *staff, Department: *department, Grants: []gridmap.Grant{g}}, hash)
 	if err != nil {
 		return err
 	}

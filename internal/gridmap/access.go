@@ -36,37 +36,52 @@ var AccountRoles = []Named{
 
 // Actions are what a route needs its caller to be allowed; every route declares one.
 const (
-	ActRead          = "read"           // public data: divisions, places, tiles, public figures, labels
-	ActReadIncidents = "read_incidents" // incident lists, details and the live feed, within scope
-	ActReadPersonal  = "read_personal"  // reporters' contacts, descriptions, notes, staff names and phones
-	ActReport        = "report"         // report incidents, one or in batches
-	ActWork          = "work"           // take, progress and resolve incidents of the scope
-	ActDispatch      = "dispatch"       // hand incidents to another grid, reject them, mark duplicates, close
-	ActEditGrids     = "edit_grids"     // create and replace grids
-	ActReadStaff     = "read_staff"     // the grid staff of the scope
-	ActManageStaff   = "manage_staff"   // add, edit and retire grid staff
-	ActReadFigures   = "read_figures"   // coverage, tiling, hotspots and figures of the scope
-	ActManageUsers   = "manage_users"   // accounts, roles and tokens
-	ActReadAudit     = "read_audit"     // the security audit log
-	ActSelf          = "self"           // one's own account: who am I, sign out, my tokens
+	ActRead           = "read"            // public data: divisions, places, tiles, public figures, labels
+	ActReadIncidents  = "read_incidents"  // incident lists, details and the live feed, within scope
+	ActReadPersonal   = "read_personal"   // reporters' contacts, descriptions, notes, staff names and phones
+	ActReport         = "report"          // report incidents, one or in batches
+	ActWork           = "work"            // take, progress and resolve incidents of the scope
+	ActDispatch       = "dispatch"        // hand incidents to another grid, reject them, mark duplicates, close
+	ActEditGrids      = "edit_grids"      // create and replace grids
+	ActReadStaff      = "read_staff"      // the grid staff of the scope
+	ActManageStaff    = "manage_staff"    // add, edit and retire grid staff
+	ActReadFigures    = "read_figures"    // coverage, tiling, hotspots and figures of the scope
+	ActManageUsers    = "manage_users"    // accounts, roles and tokens
+	ActReadAudit      = "read_audit"      // the security audit log
+	ActSelf           = "self"            // one's own account: who am I, sign out, my tokens
+	ActManageSettings = "manage_settings" // the city's calendar, the departments
 )
 
 // permissions is the one table of what each role may do. A role not listed for an action may
 // not do it anywhere; a role listed may do it within the scope it is held with.
 var permissions = map[string][]string{
 	RolePublic:      {ActRead},
-	RoleAdmin:       {ActRead, ActSelf, ActManageUsers, ActReadAudit},
+	RoleAdmin:       {ActRead, ActSelf, ActManageUsers, ActReadAudit, ActManageSettings},
 	RoleCommand:     {ActRead, ActSelf, ActReadIncidents, ActReadPersonal, ActReport, ActWork, ActDispatch, ActEditGrids, ActReadStaff, ActManageStaff, ActReadFigures},
 	RoleStreet:      {ActRead, ActSelf, ActReadIncidents, ActReadPersonal, ActReport, ActWork, ActDispatch, ActEditGrids, ActReadStaff, ActManageStaff, ActReadFigures},
 	RoleCommunity:   {ActRead, ActSelf, ActReadIncidents, ActReadPersonal, ActReport, ActWork, ActDispatch, ActEditGrids, ActReadStaff, ActManageStaff, ActReadFigures},
 	RoleGridWorker:  {ActRead, ActSelf, ActReadIncidents, ActReadPersonal, ActReport, ActWork, ActReadStaff, ActReadFigures},
 	RolePartyMember: {ActRead, ActSelf, ActReadIncidents, ActReadPersonal, ActReport, ActWork, ActReadStaff, ActReadFigures},
 	RoleVolunteer:   {ActRead, ActSelf, ActReadIncidents, ActWork},
-	// A department sees and works the incidents dispatched to it, which needs dispatch to
-	// departments (the loop's issue); until then it reads what the public reads.
-	RoleDepartment: {ActRead, ActSelf},
+	// A department sees and works the incidents dispatched to it (DepartmentOnly).
+	RoleDepartment: {ActRead, ActSelf, ActReadIncidents, ActReadPersonal, ActWork},
 	// A machine client reports and reads back its own reports only (OwnReportsOnly).
 	RoleIntegration: {ActRead, ActSelf, ActReport, ActReadIncidents},
+}
+
+// DepartmentOnly reports whether p reads and works incidents only as a department — every role
+// of p that allows reading incidents is department — and which: the incidents dispatched to it
+// are all p sees. A department account without a department sees none.
+func (p Principal) DepartmentOnly() (department string, only bool) {
+	if p.User == nil || !p.HasRole(RoleDepartment) {
+		return "", false
+	}
+	for _, g := range p.User.Grants {
+		if Allows(g.Role, ActReadIncidents) && g.Role != RoleDepartment {
+			return "", false
+		}
+	}
+	return p.User.Department, true
 }
 
 // OwnReportsOnly reports whether p reads incidents only because it reported them: every role
@@ -92,7 +107,7 @@ func Allows(role, action string) bool { return slices.Contains(permissions[role]
 
 // Actions lists every action, for the role × action table and its tests.
 var Actions = []string{ActRead, ActSelf, ActReadIncidents, ActReadPersonal, ActReport, ActWork, ActDispatch,
-	ActEditGrids, ActReadStaff, ActManageStaff, ActReadFigures, ActManageUsers, ActReadAudit}
+	ActEditGrids, ActReadStaff, ActManageStaff, ActReadFigures, ActManageUsers, ActReadAudit, ActManageSettings}
 
 // TransitionAction is what a workflow move needs: staff of the scope work an incident (take it,
 // start, resolve, reopen); handing it to another grid, rejecting, marking a duplicate and
@@ -198,13 +213,14 @@ type Grant struct {
 // User is an account of a person or a machine. StaffID links a grid worker's, party member's
 // or volunteer's account to their staff record.
 type User struct {
-	ID        int64
-	Login     string
-	Name      string
-	StaffID   string
-	Disabled  bool
-	Grants    []Grant
-	CreatedAt time.Time
+	ID         int64
+	Login      string
+	Name       string
+	StaffID    string
+	Department string // a department account's department
+	Disabled   bool
+	Grants     []Grant
+	CreatedAt  time.Time
 }
 
 // Principal is who is making a request: a signed-in user (by session or API token), or the

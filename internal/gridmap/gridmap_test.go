@@ -33,7 +33,7 @@ func TestDueAt(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := gridmap.DueAt(at(tt.start), tt.hours).In(cst).Format("2006-01-02 15:04")
+			got := gridmap.NewCalendar(nil).DueAt(at(tt.start), tt.hours).In(cst).Format("2006-01-02 15:04")
 			if got != tt.want {
 				t.Errorf("DueAt(%s, %dh) = %s, want %s", tt.start, tt.hours, got, tt.want)
 			}

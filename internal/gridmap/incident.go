@@ -74,7 +74,8 @@ var Channels = []Named{
 const (
 	StatusReported   = "reported"
 	StatusAssigned   = "assigned"
-	StatusAccepted   = "accepted" // taken by a grid member or volunteer (专员领单)
+	StatusDispatched = "dispatched" // sent to a person or a department (派单), not yet responded to
+	StatusAccepted   = "accepted"   // taken by a grid member or volunteer (专员领单), or responded to (签收)
 	StatusInProgress = "in_progress"
 	StatusResolved   = "resolved"
 	StatusClosed     = "closed"
@@ -86,6 +87,7 @@ const (
 var Statuses = []Named{
 	{StatusReported, "已上报", "reported"},
 	{StatusAssigned, "已分派", "assigned"},
+	{StatusDispatched, "已派单", "dispatched"},
 	{StatusAccepted, "已领单", "accepted"},
 	{StatusInProgress, "处置中", "in progress"},
 	{StatusResolved, "已办结", "resolved"},
@@ -97,8 +99,9 @@ var Statuses = []Named{
 // transitions is the workflow: from each status, the statuses it may move to.
 var transitions = map[string][]string{
 	StatusReported:   {StatusAssigned, StatusRejected, StatusDuplicate},
-	StatusAssigned:   {StatusAccepted, StatusAssigned, StatusRejected, StatusDuplicate},
-	StatusAccepted:   {StatusInProgress, StatusAssigned},
+	StatusAssigned:   {StatusAccepted, StatusAssigned, StatusDispatched, StatusRejected, StatusDuplicate},
+	StatusDispatched: {StatusAccepted, StatusAssigned, StatusDispatched, StatusDuplicate},
+	StatusAccepted:   {StatusInProgress, StatusAssigned, StatusDispatched},
 	StatusInProgress: {StatusResolved, StatusAssigned},
 	StatusResolved:   {StatusClosed, StatusInProgress},
 	StatusClosed:     nil,
@@ -114,6 +117,17 @@ func CanTransition(from, to string) bool {
 		}
 	}
 	return false
+}
+
+// OpenStatuses lists the statuses of incidents that still need work, in workflow order.
+func OpenStatuses() []string {
+	var out []string
+	for _, s := range Statuses {
+		if IsOpen(s.Code) {
+			out = append(out, s.Code)
+		}
+	}
+	return out
 }
 
 // NextStatuses returns the statuses an incident in status from may move to.
@@ -170,6 +184,7 @@ type Incident struct {
 	ResolvedAt  time.Time // zero while unresolved
 	Simulated   bool      // made up by a demo's simulated city, not reported by anyone
 	ReportedBy  Actor     // the account that reported it (UserID 0: none, e.g. an import)
+	Loop        Loop      // dispatch, response, supervision and callback
 	History     []Event
 }
 
@@ -194,6 +209,8 @@ type Event struct {
 	Actor   string // who, by name
 	ActorID int64  // their account (0: the system, an import)
 	Role    string // the role they acted in
+	Kind    string // EvReport, EvStatus, EvDispatch, …
+	Verdict string // a callback's verdict
 	From    string // "" for the first event
 	To      string
 	Note    string

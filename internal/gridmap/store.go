@@ -59,6 +59,10 @@ type IncidentFilter struct {
 	Scope Scope
 	// ReportedBy keeps the incidents an account reported (0: anyone's).
 	ReportedBy int64
+	// Department keeps the incidents dispatched to a department ("": any).
+	Department string
+	// Warned keeps the open incidents that a supervision rule warns of at the filter's now.
+	Warned bool
 }
 
 // Transition is a requested move of an incident through the workflow.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/gridmap/gridmap/internal/calendar"
 	"github.com/gridmap/gridmap/internal/crs"
 	"github.com/gridmap/gridmap/internal/gridmap"
 )
@@ -28,9 +29,9 @@ type Locator interface {
 }
 
 // Prepare validates a report and builds the incident to store, with the digest of the request
-// (so a reused client key with a different report is caught). Validation problems are returned
-// as field errors, and no incident.
-func Prepare(loc Locator, rep gridmap.Report, now time.Time) (gridmap.Incident, []byte, []gridmap.FieldError) {
+// (so a reused client key with a different report is caught) and its due time by the calendar.
+// Validation problems are returned as field errors, and no incident.
+func Prepare(loc Locator, cal *gridmap.Calendar, rep gridmap.Report, now time.Time) (gridmap.Incident, []byte, []gridmap.FieldError) {
 	errs := rep.Validate()
 	if !rep.ReportedAt.IsZero() && rep.ReportedAt.After(now.Add(gridmap.MaxReportAhead)) {
 		errs = append(errs, gridmap.FieldError{Field: "reported_at", Message: "reported_at " + rep.ReportedAt.Format(time.RFC3339) + " lies in the future"})
@@ -63,12 +64,13 @@ func Prepare(loc Locator, rep gridmap.Report, now time.Time) (gridmap.Incident, 
 		Simulated:   rep.Simulated,
 		ReportedBy:  rep.By,
 		ReportedAt:  reportedAt.UTC(),
-		DueAt:       gridmap.DueAt(reportedAt, cat.LimitHours),
+		DueAt:       cal.DueAt(reportedAt, cat.LimitHours),
 		Assignment:  loc.Assign(lon, lat),
 	}
 	if !rep.ResolvedAt.IsZero() {
 		in.ResolvedAt = rep.ResolvedAt.UTC()
 	}
+	in.Received(cal)
 	switch {
 	case rep.Status != "":
 		in.Status = rep.Status
@@ -116,7 +118,9 @@ func randomHex(n int) string {
 type Service struct {
 	Store   gridmap.IncidentStore
 	Locator func() Locator // the current index snapshot
-	Now     func() time.Time
+	// Calendar is the working calendar in force (nil: the national schedule alone).
+	Calendar func() *gridmap.Calendar
+	Now      func() time.Time
 	// Stored, when set, is called after new incidents were committed and before Report or
 	// Batch returns, so that this instance's caches (the incident tiles) drop what the new
 	// incidents make stale before the caller is told they are stored: the caller's next read
@@ -139,6 +143,14 @@ func (s *Service) stored() {
 	}
 }
 
+// calendar is the working calendar in force.
+func (s *Service) calendar() *gridmap.Calendar {
+	if s.Calendar != nil {
+		return s.Calendar()
+	}
+	return calendar.Default()
+}
+
 func (s *Service) now() time.Time {
 	if s.Now != nil {
 		return s.Now()
@@ -150,7 +162,7 @@ func (s *Service) now() time.Time {
 // (false: the client key was already stored, and the incident is the one stored then). A key
 // reused with a different report is an EConflict error.
 func (s *Service) Report(ctx context.Context, rep gridmap.Report) (gridmap.Incident, bool, error) {
-	in, hash, errs := Prepare(s.Locator(), rep, s.now())
+	in, hash, errs := Prepare(s.Locator(), s.calendar(), rep, s.now())
 	if len(errs) > 0 {
 		e := gridmap.Invalid(errs[0].Field, "%s", errs[0].Message)
 		e.Details = errs
@@ -185,7 +197,7 @@ func (s *Service) Report(ctx context.Context, rep gridmap.Report) (gridmap.Incid
 	if actor == "" {
 		actor = "intake" // as the store records a report made by no account
 	}
-	in.History = []gridmap.Event{{At: r.CreatedAt, Actor: actor, ActorID: in.ReportedBy.UserID, Role: in.ReportedBy.Role, To: in.Status, Note: firstNote(in)}}
+	in.History = []gridmap.Event{{At: r.CreatedAt, Actor: actor, ActorID: in.ReportedBy.UserID, Role: in.ReportedBy.Role, Kind: gridmap.EvReport, To: in.Status, Note: firstNote(in)}}
 	return in, true, nil
 }
 
@@ -232,7 +244,7 @@ func (s *Service) Replay(ctx context.Context, reps []gridmap.Report) ([]ItemResu
 
 func (s *Service) batch(ctx context.Context, reps []gridmap.Report, withStatus bool) ([]ItemResult, error) {
 	now := s.now()
-	loc := s.Locator()
+	loc, cal := s.Locator(), s.calendar()
 	results := make([]ItemResult, len(reps))
 	ins := make([]gridmap.Incident, 0, len(reps))
 	hashes := make([][]byte, 0, len(reps))
@@ -252,7 +264,7 @@ func (s *Service) batch(ctx context.Context, reps []gridmap.Report, withStatus b
 			r.Errors = []gridmap.FieldError{{Field: "status", Message: "new reports cannot set a status"}}
 			continue
 		}
-		in, hash, errs := Prepare(loc, rep, now)
+		in, hash, errs := Prepare(loc, cal, rep, now)
 		if len(errs) > 0 {
 			r.Outcome, r.Errors = OutcomeRejected, errs
 			continue

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gridmap/gridmap/internal/calendar"
 	"github.com/gridmap/gridmap/internal/crs"
 	"github.com/gridmap/gridmap/internal/dataset"
 	"github.com/gridmap/gridmap/internal/dataset/datasettest"
@@ -52,7 +53,7 @@ func TestPrepare(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in, hash, errs := intake.Prepare(loc, tt.rep, now)
+			in, hash, errs := intake.Prepare(loc, calendar.Default(), tt.rep, now)
 			if tt.errorField != "" {
 				if len(errs) == 0 || errs[0].Field != tt.errorField {
 					t.Fatalf("errors %v, want one naming %s", errs, tt.errorField)
@@ -69,7 +70,7 @@ func TestPrepare(t *testing.T) {
 				t.Errorf("kept %v, key %q, hash %d bytes, reported %v", in.Reported, in.ClientKey, len(hash), in.ReportedAt)
 			}
 			// noise has 24 working hours: three working days and three hours after 10:00 Wednesday.
-			if want := gridmap.DueAt(now, 24); !in.DueAt.Equal(want) {
+			if want := calendar.Default().DueAt(now, 24); !in.DueAt.Equal(want) {
 				t.Errorf("due %v, want %v", in.DueAt, want)
 			}
 		})

@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/gridmap/gridmap/internal/calendar"
 	"github.com/gridmap/gridmap/internal/gridmap"
 	"github.com/gridmap/gridmap/internal/spatial"
 )
@@ -65,6 +66,7 @@ func (l *GridLocator) assignment(r spatial.Result) gridmap.Assignment {
 // (it satisfies postgis.Planner).
 type Planner struct {
 	Loc *GridLocator
+	Cal *gridmap.Calendar // nil: the national schedule alone
 	Now time.Time
 }
 
@@ -73,7 +75,11 @@ func (p *Planner) Assign(lon, lat float64) gridmap.Assignment { return p.Loc.Ass
 
 // Prepare validates, converts and locates one report.
 func (p *Planner) Prepare(rep gridmap.Report) (gridmap.Incident, error) {
-	in, _, errs := Prepare(p.Loc, rep, p.Now)
+	cal := p.Cal
+	if cal == nil {
+		cal = calendar.Default()
+	}
+	in, _, errs := Prepare(p.Loc, cal, rep, p.Now)
 	if len(errs) > 0 {
 		return in, fmt.Errorf("%s: %s", errs[0].Field, errs[0].Message)
 	}

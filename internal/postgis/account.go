@@ -13,7 +13,7 @@ import (
 var _ gridmap.AccountStore = (*DB)(nil)
 
 // userSQL reads accounts with their grants aggregated, one row each.
-const userSQL = `SELECT u.id, u.login, u.name, coalesce(u.staff_id, ''), u.disabled, u.created_at, u.password_hash,
+const userSQL = `SELECT u.id, u.login, u.name, coalesce(u.staff_id, ''), coalesce(u.department_code, ''), u.disabled, u.created_at, u.password_hash,
     coalesce((SELECT array_agg(r.role ORDER BY r.role) FROM user_roles r WHERE r.user_id = u.id), '{}'),
     coalesce((SELECT array_agg(array_to_string(r.scope, ',') ORDER BY r.role) FROM user_roles r WHERE r.user_id = u.id), '{}')
 FROM users u`
@@ -22,7 +22,7 @@ func scanUser(r pgx.Row) (gridmap.User, string, error) {
 	var u gridmap.User
 	var hash string
 	var roles, scopes []string
-	if err := r.Scan(&u.ID, &u.Login, &u.Name, &u.StaffID, &u.Disabled, &u.CreatedAt, &hash, &roles, &scopes); err != nil {
+	if err := r.Scan(&u.ID, &u.Login, &u.Name, &u.StaffID, &u.Department, &u.Disabled, &u.CreatedAt, &hash, &roles, &scopes); err != nil {
 		return u, "", err
 	}
 	for i, role := range roles {
@@ -54,8 +54,8 @@ func (db *DB) CreateUser(ctx context.Context, u gridmap.User, hash string) (grid
 		if u.StaffID != "" {
 			staff = &u.StaffID
 		}
-		if err := tx.QueryRow(ctx, `INSERT INTO users (login, name, password_hash, staff_id, disabled, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id, created_at`, u.Login, u.Name, hash, staff, u.Disabled, now).Scan(&u.ID, &u.CreatedAt); err != nil {
+		if err := tx.QueryRow(ctx, `INSERT INTO users (login, name, password_hash, staff_id, department_code, disabled, created_at, updated_at)
+VALUES ($1, $2, $3, $4, nullif($7, ''), $5, $6, $6) RETURNING id, created_at`, u.Login, u.Name, hash, staff, u.Disabled, now, u.Department).Scan(&u.ID, &u.CreatedAt); err != nil {
 			return err
 		}
 		return setGrants(ctx, tx, u.ID, u.Grants)

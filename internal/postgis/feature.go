@@ -49,7 +49,7 @@ LEFT JOIN LATERAL (
 			"households_covered": "st.covered",
 			"red_positions":      "(SELECT count(*) FROM red_positions r WHERE r.grid_code = t.code)",
 			"stations":           "(SELECT count(*) FROM stations s WHERE s.grid_code = t.code)",
-			"open_incidents":     "(SELECT count(*) FROM incidents i WHERE i.grid_code = t.code AND i.status IN ('reported', 'assigned', 'accepted', 'in_progress'))",
+			"open_incidents":     "(SELECT count(*) FROM incidents i WHERE i.grid_code = t.code AND i.status IN " + openList + ")",
 			"incidents_30d":      "(SELECT count(*) FROM incidents i WHERE i.grid_code = t.code AND i.reported_at >= @now - interval '30 days')",
 		}},
 	gridmap.LayerRedPositions: {from: "red_positions t", id: "t.code", geom: "t.geom", fields: map[string]string{
@@ -61,9 +61,12 @@ LEFT JOIN LATERAL (
 		"grid": "coalesce(t.grid_code, '')", "community": "coalesce(left(t.grid_code, 12), '')", "street": "coalesce(left(t.grid_code, 9), '')",
 		"method": "t.assign_method", "reported_at": "t.reported_at", "due_at": "t.due_at",
 		"simulated": "t.simulated",
-		"overdue":   "((t.due_at < @now AND t.status IN ('reported', 'assigned', 'accepted', 'in_progress')) OR coalesce(t.resolved_at > t.due_at, false))",
+		"overdue":   "((t.due_at < @now AND t.status IN " + openList + ") OR coalesce(t.resolved_at > t.due_at, false))",
 	}},
 }
+
+// openList is the open statuses as an SQL list literal, from the domain's one definition.
+var openList = "('" + strings.Join(gridmap.OpenStatuses(), "', '") + "')"
 
 // withNow binds the marker @now, which layer expressions use for the clock's time, as one more
 // parameter after args; SQL without the marker is returned as it is (PostgreSQL rejects a

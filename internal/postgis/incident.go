@@ -25,23 +25,23 @@ WITH input AS (
     SELECT * FROM unnest($1::int[], $2::text[], $3::bytea[], $4::float8[], $5::float8[], $6::float8[], $7::float8[],
                          $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
                          $15::text[], $16::float8[], $17::text[], $18::timestamptz[], $19::timestamptz[], $20::timestamptz[],
-                         $24::bool[], $25::bigint[], $26::text[], $27::text[])
+                         $24::bool[], $25::bigint[], $26::text[], $27::text[], $28::timestamptz[], $29::timestamptz[])
         AS t(ord, client_key, request_hash, lon, lat, rlon, rlat, rcrs, category, channel, description, reporter,
              status, grid_code, method, distance, reason, reported_at, due_at, resolved_at, simulated,
-             reported_by, actor, actor_role)
+             reported_by, actor, actor_role, due_soon_at, escalate_at)
 ), ins AS (
     INSERT INTO incidents (client_key, request_hash, geom, reported_lon, reported_lat, reported_crs, category, channel,
                            description, reporter, status, grid_code, assign_method, assign_distance_m, assign_reason,
-                           reported_at, due_at, resolved_at, created_at, updated_at, simulated, reported_by)
+                           reported_at, due_at, resolved_at, created_at, updated_at, simulated, reported_by, due_soon_at, escalate_at)
     SELECT client_key, request_hash, ST_SetSRID(ST_MakePoint(lon, lat), 4326), rlon, rlat, rcrs, category, channel,
            description, reporter, status, grid_code, method, distance, reason, reported_at, due_at, resolved_at, $23, $23, simulated,
-           reported_by
+           reported_by, due_soon_at, escalate_at
     FROM input ORDER BY ord
     ON CONFLICT (client_key) DO NOTHING
     RETURNING id, client_key, created_at
 ), ev AS (
-    INSERT INTO incident_events (incident_id, at, actor, actor_user_id, actor_role, from_status, to_status, grid_code, note)
-    SELECT ins.id, ins.created_at, coalesce(nullif(input.actor, ''), $21), input.reported_by, input.actor_role, NULL, input.status, input.grid_code,
+    INSERT INTO incident_events (incident_id, at, actor, actor_user_id, actor_role, kind, from_status, to_status, grid_code, note)
+    SELECT ins.id, ins.created_at, coalesce(nullif(input.actor, ''), $21), input.reported_by, input.actor_role, 'report', NULL, input.status, input.grid_code,
            CASE WHEN input.method = 'unassigned' THEN $22 || ' (unassigned: ' || input.reason || ')' ELSE $22 END
     FROM ins JOIN input USING (client_key)
 )
@@ -82,6 +82,8 @@ func insertIncidents(ctx context.Context, q querier, ins []gridmap.Incident, has
 		by         = make([]*int64, n)
 		actors     = make([]string, n)
 		roles      = make([]string, n)
+		dueSoon    = make([]*time.Time, n)
+		escalate   = make([]*time.Time, n)
 	)
 	for i := range ins {
 		in := &ins[i]
@@ -104,6 +106,7 @@ func insertIncidents(ctx context.Context, q querier, ins []gridmap.Incident, has
 			by[i] = &id
 		}
 		actors[i], roles[i] = in.ReportedBy.Name, in.ReportedBy.Role
+		dueSoon[i], escalate[i] = nullTime(in.Loop.DueSoonAt), nullTime(in.Loop.EscalateAt)
 		if !in.ResolvedAt.IsZero() {
 			t := in.ResolvedAt
 			resolved[i] = &t
@@ -113,7 +116,7 @@ func insertIncidents(ctx context.Context, q querier, ins []gridmap.Incident, has
 		hashes = make([][]byte, n)
 	}
 	rows, err := q.Query(ctx, insertIncidentsSQL, ord, keys, hashes, lons, lats, rlons, rlats, rcrs, cats, chans, descs, reps,
-		stats, grids, methods, dists, reasons, reported, due, resolved, actor, note, now, simulated, by, actors, roles)
+		stats, grids, methods, dists, reasons, reported, due, resolved, actor, note, now, simulated, by, actors, roles, dueSoon, escalate)
 	if err != nil {
 		return nil, translate(err, "store incidents")
 	}
@@ -238,8 +241,8 @@ upd AS (
                       WHEN m.grid_code IS NOT NULL AND i.status = 'reported' THEN 'assigned' ELSE i.status END
     FROM m WHERE i.id = m.id
     RETURNING i.id, i.status, i.grid_code)
-INSERT INTO incident_events (incident_id, at, actor, actor_user_id, actor_role, from_status, to_status, grid_code, note)
-SELECT upd.id, $8, $9, $10, $11, upd.status, upd.status, upd.grid_code,
+INSERT INTO incident_events (incident_id, at, actor, actor_user_id, actor_role, kind, from_status, to_status, grid_code, note)
+SELECT upd.id, $8, $9, $10, $11, 'reassign', upd.status, upd.status, upd.grid_code,
        format('reassigned: %s; grid %s -> %s (%s)', $7::text, coalesce(nullif(m.from_grid, ''), 'none'), coalesce(upd.grid_code, 'none'), m.method)
 FROM upd JOIN m ON m.id = upd.id`, ids, grids, methods, dists, reasons, from, why, now, by.Name, nullID(by.UserID), by.Role)
 	if err != nil {

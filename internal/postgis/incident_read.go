@@ -27,7 +27,11 @@ const incidentColumns = `i.id, i.client_key, ST_X(i.geom), ST_Y(i.geom), i.repor
     i.category, i.channel, i.description, i.reporter, i.status,
     coalesce(i.grid_code, ''), coalesce(g.name, ''), coalesce(g.community_code, ''), coalesce(c.name, ''),
     coalesce(g.street_code, ''), coalesce(s.name, ''), i.assign_method, i.assign_distance_m, i.assign_reason,
-    i.reported_at, i.created_at, i.updated_at, i.due_at, i.resolved_at, i.simulated, coalesce(i.reported_by, 0)`
+    i.reported_at, i.created_at, i.updated_at, i.due_at, i.resolved_at, i.simulated, coalesce(i.reported_by, 0),
+    coalesce(i.assignee_staff_id, ''), coalesce(i.department_code, ''), i.dispatched_at, i.response_due_at, i.responded_at,
+    i.last_progress_at, i.progress_due_at, i.due_soon_at, i.escalate_at, i.urged, i.last_urged_at, coalesce(i.satisfaction, ''),
+    i.callback_at, i.dissatisfied, i.reopened, coalesce(i.duplicate_of, 0), coalesce(i.possible_dup_of, 0), i.repeat_complaint,
+    i.first_dispatched_at, i.first_response_due, i.first_responded_at`
 
 const incidentFrom = ` FROM incidents i
 LEFT JOIN grids g ON g.code = i.grid_code
@@ -39,10 +43,21 @@ func scanIncident(r pgx.Row) (gridmap.Incident, error) {
 	var key *string
 	var resolved *time.Time
 	a := &in.Assignment
+	l := &in.Loop
+	var times [13]*time.Time
 	err := r.Scan(&in.ID, &key, &in.Point[0], &in.Point[1], &in.Reported[0], &in.Reported[1], &in.CRS,
 		&in.Category, &in.Channel, &in.Description, &in.Reporter, &in.Status,
 		&a.GridCode, &a.GridName, &a.CommunityCode, &a.CommunityName, &a.StreetCode, &a.StreetName,
-		&a.Method, &a.DistanceM, &a.Reason, &in.ReportedAt, &in.CreatedAt, &in.UpdatedAt, &in.DueAt, &resolved, &in.Simulated, &in.ReportedBy.UserID)
+		&a.Method, &a.DistanceM, &a.Reason, &in.ReportedAt, &in.CreatedAt, &in.UpdatedAt, &in.DueAt, &resolved, &in.Simulated, &in.ReportedBy.UserID,
+		&l.Assignee.StaffID, &l.Assignee.Department, &times[0], &times[1], &times[2], &times[3], &times[4], &times[5], &times[6],
+		&l.Urged, &times[7], &l.Satisfaction, &times[8], &l.Dissatisfied, &l.Reopened, &l.DuplicateOf, &l.PossibleDupOf, &l.RepeatComplaint,
+		&times[9], &times[10], &times[11])
+	for i, dst := range []*time.Time{&l.DispatchedAt, &l.ResponseDueAt, &l.RespondedAt, &l.LastProgressAt, &l.ProgressDueAt,
+		&l.DueSoonAt, &l.EscalateAt, &l.LastUrgedAt, &l.CallbackAt, &l.FirstDispatchedAt, &l.FirstResponseDue, &l.FirstRespondedAt} {
+		if times[i] != nil {
+			*dst = *times[i]
+		}
+	}
 	if key != nil {
 		in.ClientKey = *key
 	}
@@ -61,21 +76,21 @@ func (db *DB) Incident(ctx context.Context, id int64) (gridmap.Incident, error) 
 	if err != nil {
 		return in, translate(err, "get incident")
 	}
-	rows, err := db.Pool.Query(ctx, `SELECT id, at, actor, coalesce(actor_user_id, 0), actor_role, coalesce(from_status, ''), to_status, note
+	rows, err := db.Pool.Query(ctx, `SELECT id, at, actor, coalesce(actor_user_id, 0), actor_role, kind, coalesce(verdict, ''), coalesce(from_status, ''), to_status, note
 FROM incident_events WHERE incident_id = $1 ORDER BY id`, id)
 	if err != nil {
 		return in, translate(err, "get incident history")
 	}
 	in.History, err = collect(rows, "get incident history", func(r pgx.CollectableRow) (gridmap.Event, error) {
 		var e gridmap.Event
-		err := r.Scan(&e.ID, &e.At, &e.Actor, &e.ActorID, &e.Role, &e.From, &e.To, &e.Note)
+		err := r.Scan(&e.ID, &e.At, &e.Actor, &e.ActorID, &e.Role, &e.Kind, &e.Verdict, &e.From, &e.To, &e.Note)
 		return e, err
 	})
 	return in, err
 }
 
 // openStatuses are the statuses of incidents that still need work, for the overdue filter.
-var openStatuses = []string{gridmap.StatusReported, gridmap.StatusAssigned, gridmap.StatusAccepted, gridmap.StatusInProgress}
+var openStatuses = gridmap.OpenStatuses()
 
 // incidentWhere builds the WHERE clause of an incident filter. Community and street filters are
 // ranges over grid codes, so the grid_code index serves them.
@@ -98,6 +113,12 @@ func incidentWhere(f gridmap.IncidentFilter, now time.Time) *where {
 	w.addScope("i.grid_code", f.Scope)
 	if f.ReportedBy != 0 {
 		w.add("i.reported_by = ?", f.ReportedBy)
+	}
+	if f.Department != "" {
+		w.add("i.department_code = ?", f.Department)
+	}
+	if f.Warned {
+		w.addNumbered(warnedSQL, now, gridmap.OpenStatuses(), gridmap.DissatisfiedFlag)
 	}
 	if len(f.Status) > 0 {
 		w.add("i.status = ANY(?)", f.Status)
@@ -205,3 +226,10 @@ func deref(s *string) string {
 	}
 	return *s
 }
+
+// warnedSQL is a supervision rule holding at the time bound first (gridmap.Incident.Warnings,
+// the same rules in SQL): dispatched and not responded in time, open past its due time or
+// near it, in progress without a report, dissatisfied repeatedly, urged.
+const warnedSQL = `(i.status = ANY(?2) AND i.status <> 'reported' AND (
+    i.status = 'dispatched' AND i.response_due_at < ?1 OR i.due_at < ?1 OR i.due_soon_at < ?1
+    OR i.status = 'in_progress' AND i.progress_due_at < ?1 OR i.urged > 0) OR i.dissatisfied >= ?3)`

@@ -101,3 +101,11 @@ func nullID(id int64) *int64 {
 	}
 	return &id
 }
+
+// nullTime is a time as a column takes it: NULL for none.
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}

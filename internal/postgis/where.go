@@ -23,6 +23,17 @@ func (w *where) add(cond string, args ...any) {
 	w.conds = append(w.conds, cond)
 }
 
+// addNumbered appends a condition that uses its values by number, ?1 … ?9, as often as it
+// needs them.
+func (w *where) addNumbered(cond string, args ...any) {
+	base := len(w.args)
+	w.args = append(w.args, args...)
+	for k := len(args); k >= 1; k-- { // ?1 last, so that ?1 is not read as the start of ?10
+		cond = strings.ReplaceAll(cond, "?"+strconv.Itoa(k), "$"+strconv.Itoa(base+k))
+	}
+	w.conds = append(w.conds, cond)
+}
+
 // addBBox filters a geometry column by a WGS-84 envelope. It compares the column with the
 // envelope (&& then ST_Intersects), never a transformed column, so the GiST index is used.
 func (w *where) addBBox(column string, f gridmap.DivisionFilter) {

@@ -17,6 +17,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/gridmap/gridmap/internal/calendar"
 	"github.com/gridmap/gridmap/internal/crs"
 	"github.com/gridmap/gridmap/internal/gridmap"
 	"github.com/gridmap/gridmap/internal/intake"
@@ -314,7 +315,7 @@ func (c *City) Backfill(ctx context.Context) error {
 		from = newest[0].ReportedAt
 	}
 	var reps []gridmap.Report
-	loc := c.intake.Locator()
+	loc, cal := c.intake.Locator(), c.calendar()
 	for _, at := range c.arrivals(from, now) {
 		rep := c.report(at)
 		lon, lat, err := crs.ToWGS84(rep.CRS, rep.Lon, rep.Lat)
@@ -326,7 +327,7 @@ func (c *City) Backfill(ctx context.Context) error {
 			in.Status = gridmap.StatusReported
 		}
 		cat, _ := gridmap.CategoryByCode(rep.Category)
-		in.DueAt = gridmap.DueAt(at, cat.LimitHours)
+		in.DueAt = cal.DueAt(at, cat.LimitHours)
 		rep.Status, rep.ResolvedAt = c.fate(in, now)
 		reps = append(reps, rep)
 	}
@@ -390,4 +391,12 @@ func (c *City) Step(ctx context.Context, from, to time.Time) error {
 		c.Moved++
 	}
 	return nil
+}
+
+// calendar is the intake's working calendar, by which due times are reckoned.
+func (c *City) calendar() *gridmap.Calendar {
+	if c.intake.Calendar != nil {
+		return c.intake.Calendar()
+	}
+	return calendar.Default()
 }

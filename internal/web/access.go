@@ -114,15 +114,52 @@ func notFoundOutside(format string, args ...any) *gridmap.Error {
 // mayRead reports whether p may see an incident: it lies in p's scope for reading incidents,
 // and p reads only its own reports when that is all its roles allow.
 func mayRead(p gridmap.Principal, in *gridmap.Incident) bool {
+	if d, only := p.DepartmentOnly(); only {
+		return d != "" && in.Loop.Assignee.Department == d
+	}
 	if !p.CanAt(gridmap.ActReadIncidents, in.Assignment.GridCode) {
 		return false
 	}
 	return !p.OwnReportsOnly() || in.ReportedBy.UserID == p.User.ID
 }
 
+// readableBy narrows an incident filter to what p may read — the one rule mayRead applies to
+// single incidents, for lists: p's scope, its own reports for an integration, what is
+// dispatched to it for a department (nothing for a department account without a department).
+func readableBy(p gridmap.Principal, f *gridmap.IncidentFilter) {
+	f.Scope = p.ScopeFor(gridmap.ActReadIncidents)
+	if p.OwnReportsOnly() {
+		f.ReportedBy = p.User.ID
+	}
+	if d, only := p.DepartmentOnly(); only {
+		f.Department, f.Scope = d, nil
+		if d == "" {
+			f.Scope = gridmap.Scope{}
+		}
+	}
+}
+
+// overlaps reports whether any division in scope s lies inside the division code, or the code
+// inside s: a street leader's street overlaps its communities, a community leader's community
+// its street.
+func overlaps(s gridmap.Scope, code string) bool {
+	if s.Contains(code) {
+		return true
+	}
+	for _, p := range s {
+		if strings.HasPrefix(p, code) {
+			return true
+		}
+	}
+	return false
+}
+
 // personalFor reports whether p may see an incident's personal data (its reporter, description
 // and who did what): it lies in p's scope for reading personal data.
 func personalFor(p gridmap.Principal, in *gridmap.Incident) bool {
+	if d, only := p.DepartmentOnly(); only {
+		return d != "" && in.Loop.Assignee.Department == d && p.Can(gridmap.ActReadPersonal)
+	}
 	return p.CanAt(gridmap.ActReadPersonal, in.Assignment.GridCode)
 }
 

@@ -260,6 +260,9 @@ func (s *Server) transition(c *fiber.Ctx) error {
 	if err := textField("note", body.Note, gridmap.MaxNote, false); err != nil {
 		return err
 	}
+	if body.To == gridmap.StatusDispatched {
+		return gridmap.Invalid("to", "an incident is dispatched to someone: POST /api/v1/incidents/%d/dispatch", id)
+	}
 	p := principal(c)
 	act := gridmap.TransitionAction(body.To)
 	if !p.Can(act) {
@@ -285,11 +288,8 @@ func (s *Server) listIncidents(c *fiber.Ctx) error {
 		return err
 	}
 	p := principal(c)
-	f := gridmap.IncidentFilter{Grid: df.Grid, Community: df.Community, Street: df.Street, BBox: df.BBox, Channel: c.Query("channel"),
-		Scope: p.ScopeFor(gridmap.ActReadIncidents)}
-	if p.OwnReportsOnly() {
-		f.ReportedBy = p.User.ID
-	}
+	f := gridmap.IncidentFilter{Grid: df.Grid, Community: df.Community, Street: df.Street, BBox: df.BBox, Channel: c.Query("channel")}
+	readableBy(p, &f)
 	if f.Status, err = enumList(c, "status", gridmap.Statuses); err != nil {
 		return err
 	}

@@ -42,11 +42,14 @@ type reportedJSON struct {
 }
 
 type eventJSON struct {
-	At    time.Time `json:"at"`
-	Actor string    `json:"actor,omitempty"` // only for authorised callers
-	From  string    `json:"from,omitempty"`
-	To    string    `json:"to"`
-	Note  string    `json:"note,omitempty"`
+	At      time.Time `json:"at"`
+	Kind    string    `json:"kind"`
+	Actor   string    `json:"actor,omitempty"` // only for authorised callers
+	Role    string    `json:"role,omitempty"`  // the role the actor acted in
+	Verdict string    `json:"verdict,omitempty"`
+	From    string    `json:"from,omitempty"`
+	To      string    `json:"to"`
+	Note    string    `json:"note,omitempty"`
 }
 
 type incidentJSON struct {
@@ -69,6 +72,8 @@ type incidentJSON struct {
 	ResolvedAt  *time.Time     `json:"resolved_at"`
 	Overdue     bool           `json:"overdue"`
 	Simulated   bool           `json:"simulated,omitempty"` // made up by a demo's simulated city
+	Loop        *loopJSON      `json:"loop,omitempty"`
+	Warnings    []string       `json:"warnings"`
 	Next        []string       `json:"next_statuses"`
 	History     []eventJSON    `json:"history,omitempty"`
 }
@@ -89,6 +94,11 @@ func toIncidentJSON(in gridmap.Incident, now time.Time, withPersonal bool) incid
 	if out.Next == nil {
 		out.Next = []string{}
 	}
+	out.Loop = toLoopJSON(in.Loop)
+	out.Warnings = in.Warnings(now)
+	if out.Warnings == nil {
+		out.Warnings = []string{}
+	}
 	if withPersonal {
 		out.ClientID, out.Reporter, out.Description = gridmap.ClientIDOf(in.ClientKey), in.Reporter, in.Description
 	}
@@ -97,7 +107,7 @@ func toIncidentJSON(in gridmap.Incident, now time.Time, withPersonal bool) incid
 		out.ResolvedAt = &t
 	}
 	for _, e := range in.History {
-		ev := eventJSON{At: e.At, From: e.From, To: e.To}
+		ev := eventJSON{At: e.At, Kind: e.Kind, Role: e.Role, Verdict: e.Verdict, From: e.From, To: e.To}
 		if withPersonal {
 			ev.Actor, ev.Note = e.Actor, e.Note
 		}
@@ -121,6 +131,36 @@ func toItemResultJSON(r intake.ItemResult) itemResultJSON {
 	if r.Assignment.Method != "" && r.Outcome != intake.OutcomeRejected {
 		a := toAssignmentJSON(r.Assignment)
 		out.Assignment = &a
+	}
+	return out
+}
+
+// loopJSON is where an incident stands in the loop: its assignee, the times of its dispatch,
+// response, progress and callback, and what supervision counted.
+type loopJSON struct {
+	Staff           string     `json:"staff,omitempty"`
+	Department      string     `json:"department,omitempty"`
+	DispatchedAt    *time.Time `json:"dispatched_at,omitempty"`
+	ResponseDueAt   *time.Time `json:"response_due_at,omitempty"`
+	RespondedAt     *time.Time `json:"responded_at,omitempty"`
+	LastProgressAt  *time.Time `json:"last_progress_at,omitempty"`
+	Urged           int        `json:"urged,omitempty"`
+	Satisfaction    string     `json:"satisfaction,omitempty"`
+	CallbackAt      *time.Time `json:"callback_at,omitempty"`
+	Dissatisfied    int        `json:"dissatisfied,omitempty"`
+	Reopened        int        `json:"reopened,omitempty"`
+	DuplicateOf     int64      `json:"duplicate_of,omitempty"`
+	PossibleDupOf   int64      `json:"possible_duplicate_of,omitempty"`
+	RepeatComplaint bool       `json:"repeat_complaint,omitempty"`
+}
+
+func toLoopJSON(l gridmap.Loop) *loopJSON {
+	out := &loopJSON{Staff: l.Assignee.StaffID, Department: l.Assignee.Department, DispatchedAt: timePtr(l.DispatchedAt),
+		ResponseDueAt: timePtr(l.ResponseDueAt), RespondedAt: timePtr(l.RespondedAt), LastProgressAt: timePtr(l.LastProgressAt),
+		Urged: l.Urged, Satisfaction: l.Satisfaction, CallbackAt: timePtr(l.CallbackAt), Dissatisfied: l.Dissatisfied,
+		Reopened: l.Reopened, DuplicateOf: l.DuplicateOf, PossibleDupOf: l.PossibleDupOf, RepeatComplaint: l.RepeatComplaint}
+	if *out == (loopJSON{}) {
+		return nil
 	}
 	return out
 }

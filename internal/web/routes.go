@@ -80,6 +80,31 @@ func (s *Server) endpoints() []endpoint {
 			ep(get, "/api/v1/audit", gridmap.ActReadAudit, s.audit),
 		)
 	}
+	if s.deps.Loop != nil && s.deps.Staff != nil && s.deps.Incidents != nil {
+		id := "/api/v1/incidents/:id/"
+		r = append(r,
+			ep(post, id+"dispatch", gridmap.ActDispatch, s.changes(s.step(gridmap.ActDispatch, s.dispatch), "incidents")),
+			ep(post, id+"return", gridmap.ActWork, s.changes(s.step(gridmap.ActWork, s.returnStep), "incidents")),
+			ep(post, id+"respond", gridmap.ActWork, s.changes(s.step(gridmap.ActWork, s.respond), "incidents")),
+			ep(post, id+"progress", gridmap.ActWork, s.changes(s.step(gridmap.ActWork, s.progress), "incidents")),
+			ep(post, id+"urge", gridmap.ActDispatch, s.changes(s.step(gridmap.ActDispatch, s.urge), "incidents")),
+			ep(post, id+"callback", gridmap.ActDispatch, s.changes(s.step(gridmap.ActDispatch, s.callback), "incidents")),
+			ep(post, id+"duplicate", gridmap.ActDispatch, s.changes(s.step(gridmap.ActDispatch, s.duplicate), "incidents")),
+			ep(post, id+"not-duplicate", gridmap.ActDispatch, s.changes(s.step(gridmap.ActDispatch, s.notDuplicate), "incidents")),
+			ep(get, "/api/v1/supervision", gridmap.ActReadIncidents, s.supervision),
+			ep(get, "/api/v1/departments", gridmap.ActRead, s.departments),
+			ep(put, "/api/v1/departments/:code", gridmap.ActManageSettings, s.putDepartment),
+			ep(get, "/api/v1/calendar", gridmap.ActRead, s.calendarDays),
+			ep(put, "/api/v1/calendar/:date", gridmap.ActManageSettings, s.putCalendarDay),
+			ep(del, "/api/v1/calendar/:date", gridmap.ActManageSettings, s.deleteCalendarDay),
+		)
+	}
+	if s.deps.Figures != nil {
+		r = append(r,
+			ep(get, "/api/v1/figures", gridmap.ActReadFigures, s.figures),
+			ep(get, "/api/v1/reports/monthly", gridmap.ActReadFigures, s.monthlyReport),
+		)
+	}
 	if s.deps.Staff != nil {
 		r = append(r,
 			ep(get, "/api/v1/staff", gridmap.ActReadStaff, s.listStaff),

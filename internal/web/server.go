@@ -55,6 +55,12 @@ type Deps struct {
 	Auth     *auth.Service
 	Accounts gridmap.AccountStore
 	Staff    gridmap.StaffStore // the staff API; nil serves none
+	// Loop serves the steps of the loop (dispatch, respond, callback, …), the supervision
+	// list, departments and the calendar; nil serves none.
+	Loop gridmap.LoopStore
+	// Calendar is the working calendar in force (nil: the national schedule alone).
+	Calendar func() *gridmap.Calendar
+	Figures  gridmap.FiguresStore // the figures and monthly reports; nil serves none
 	// TileSQL draws a tile in the database in one ST_AsMVT query, for benchmarks against the
 	// Go tile path (GET /tiles-sql/...); nil, as in production, serves none.
 	TileSQL func(ctx context.Context, layer string, fields []string, z, x, y uint32) ([]byte, error)
