@@ -58,23 +58,34 @@ func TestAnalyticsEndpoints(t *testing.T) {
 	}
 }
 
-// readEvent reads the next "incident" event's id from a server-sent event stream.
-func readEvent(t *testing.T, r *bufio.Reader) int64 {
+// readEvent reads the next event of a server-sent event stream: its id (the audit trail's),
+// its name and the id of the incident it is about.
+func readEvent(t *testing.T, r *bufio.Reader) (eventID int64, name string, incident int64) {
 	t.Helper()
-	var id int64
 	for {
 		line, err := r.ReadString('\n')
 		if err != nil {
 			t.Fatalf("event stream ended: %v", err)
 		}
-		if strings.HasPrefix(line, "id: ") {
-			fmt.Sscanf(line, "id: %d", &id)
-		}
-		if strings.HasPrefix(line, "data: ") && id > 0 {
-			if !strings.Contains(line, `"category"`) || strings.Contains(line, "reporter") {
-				t.Errorf("event data: %s", line)
+		switch {
+		case strings.HasPrefix(line, "id: "):
+			fmt.Sscanf(line, "id: %d", &eventID)
+		case strings.HasPrefix(line, "event: "):
+			name = strings.TrimSpace(strings.TrimPrefix(line, "event: "))
+		case strings.HasPrefix(line, "data: ") && name != "":
+			data := strings.TrimPrefix(line, "data: ")
+			if strings.Contains(data, "reporter") || strings.Contains(data, "description") {
+				t.Errorf("public event data shows personal data: %s", data)
 			}
-			return id
+			var v struct {
+				ID       int64
+				Incident struct{ ID int64 }
+			}
+			json.Unmarshal([]byte(data), &v)
+			if name == "incident" {
+				return eventID, name, v.ID
+			}
+			return eventID, name, v.Incident.ID
 		}
 	}
 }
@@ -99,7 +110,7 @@ func TestLiveEvents(t *testing.T) {
 		t.Fatalf("content type %q", ct)
 	}
 	r := bufio.NewReader(resp.Body)
-	var ids []int64
+	var ids, events []int64
 	for i := 0; i < 3; i++ {
 		code, body := httpDo(t, "POST", baseA+"/api/v1/incidents", fmt.Sprintf(`{"lon":119.375,"lat":25.73,"category":"noise","channel":"wechat_group","reporter":"1390000%04d"}`, i), tok)
 		if code != 201 {
@@ -107,21 +118,31 @@ func TestLiveEvents(t *testing.T) {
 		}
 		var in struct{ ID int64 }
 		json.Unmarshal([]byte(body), &in)
-		if got := readEvent(t, r); got != in.ID {
-			t.Fatalf("event %d, want incident %d", got, in.ID)
+		ev, name, got := readEvent(t, r)
+		if name != "incident" || got != in.ID {
+			t.Fatalf("event %s about %d, want an incident event about %d", name, got, in.ID)
 		}
-		ids = append(ids, in.ID)
+		ids, events = append(ids, in.ID), append(events, ev)
+	}
+	// A later step of the loop reaches the display too, as a change.
+	if code, body := httpDo(t, "POST", fmt.Sprintf("%s/api/v1/incidents/%d/dispatch", baseA, ids[0]), `{"staff":"st-000001"}`, tok); code != 200 {
+		t.Fatalf("dispatch: %d %s", code, body)
+	}
+	if _, name, got := readEvent(t, r); name != "change" || got != ids[0] {
+		t.Errorf("after a dispatch the stream sent %s about %d, want a change about %d", name, got, ids[0])
 	}
 	// A display that reconnects with Last-Event-ID gets what it missed, first.
 	req, _ := http.NewRequest("GET", baseA+"/api/v1/events", nil)
-	req.Header.Set("Last-Event-ID", fmt.Sprint(ids[0]))
+	req.Header.Set("Last-Event-ID", fmt.Sprint(events[0]))
 	resp2, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp2.Body.Close()
 	r2 := bufio.NewReader(resp2.Body)
-	if a, b := readEvent(t, r2), readEvent(t, r2); a != ids[1] || b != ids[2] {
-		t.Errorf("resumed with %d, %d; want %d, %d", a, b, ids[1], ids[2])
+	_, _, gotA := readEvent(t, r2)
+	_, _, gotB := readEvent(t, r2)
+	if gotA != ids[1] || gotB != ids[2] {
+		t.Errorf("resumed with %d, %d; want %d, %d", gotA, gotB, ids[1], ids[2])
 	}
 }

@@ -134,3 +134,64 @@ func TestLoopEndToEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestSameRequestTwice: a report near an open incident of the same category, within the
+// category's radius and the week before, is flagged as a possible duplicate of it; farther
+// away, or of another category, it is not. Staff confirm the match (the new one ends as a
+// duplicate, its reporter's repeat counted, the original told) or reject it.
+func TestSameRequestTwice(t *testing.T) {
+	url := miniDatabase(t)
+	command := bearer(commandToken(t, url))
+	base := "http://" + startApp(t, url, nil).Addr()
+	report := func(lon float64, category, reporter string) (int64, int64) {
+		t.Helper()
+		status, _, body := call(t, base, "POST", "/api/v1/incidents",
+			fmt.Sprintf(`{"lon":%v,"lat":25.73,"category":%q,"channel":"hotline_12345","reporter":%q}`, lon, category, reporter), command)
+		var in struct {
+			ID   int64
+			Loop *struct {
+				PossibleDup int64 `json:"possible_duplicate_of"`
+			}
+		}
+		if err := json.Unmarshal([]byte(body), &in); status != 201 || err != nil {
+			t.Fatalf("report: %d %s", status, body)
+		}
+		if in.Loop == nil {
+			return in.ID, 0
+		}
+		return in.ID, in.Loop.PossibleDup
+	}
+	first, _ := report(119.3750, "noise", "13900000001")
+	// 30 m east: within noise's 50 m.
+	second, dup := report(119.3753, "noise", "13900000001")
+	if dup != first {
+		t.Errorf("a noise report 30 m from an open one is flagged as a duplicate of %d, want %d", dup, first)
+	}
+	// 80 m east: beyond noise's radius.
+	if _, dup := report(119.3758, "noise", "13900000002"); dup != 0 {
+		t.Errorf("a noise report 80 m away is flagged as a duplicate of %d", dup)
+	}
+	// Another category at the same place.
+	if _, dup := report(119.3753, "parking", "13900000003"); dup != 0 {
+		t.Errorf("a parking report is flagged as a duplicate of a noise one (%d)", dup)
+	}
+	// Confirming it: the second ends as a duplicate, a repeat complaint of the same reporter, and
+	// the original's history says so.
+	status, _, body := call(t, base, "POST", fmt.Sprintf("/api/v1/incidents/%d/duplicate", second), fmt.Sprintf(`{"of":%d,"note":"同一户噪声"}`, first), command)
+	if status != 200 || !strings.Contains(body, `"status":"duplicate"`) || !strings.Contains(body, `"repeat_complaint":true`) {
+		t.Fatalf("confirm the duplicate: %d %s", status, body)
+	}
+	_, _, orig := call(t, base, "GET", fmt.Sprintf("/api/v1/incidents/%d", first), "", command)
+	if !strings.Contains(orig, fmt.Sprintf("report %d of the same matter merged into this one", second)) {
+		t.Errorf("the original does not say the duplicate was merged: %s", orig)
+	}
+	// Rejecting a match clears the flag.
+	third, dup := report(119.3751, "noise", "13900000009")
+	if dup != first {
+		t.Fatalf("a third report nearby: flagged %d, want %d", dup, first)
+	}
+	status, _, body = call(t, base, "POST", fmt.Sprintf("/api/v1/incidents/%d/not-duplicate", third), `{}`, command)
+	if status != 200 || strings.Contains(body, "possible_duplicate_of") {
+		t.Errorf("reject the match: %d %s", status, body)
+	}
+}

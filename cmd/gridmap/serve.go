@@ -104,6 +104,15 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 	go a.tiles.Run(runCtx)
 	go feed.Run(runCtx)
 	go periodic(runCtx, cfg.IndexRefreshPeriod, hub.Resync)
+	// Supervision: warnings that have come due are recorded (once, whichever instance comes
+	// first) and announced on the live feeds.
+	go periodic(runCtx, 30*time.Second, func() {
+		if n, err := db.FireWarnings(runCtx, cfg.Clock.Now()); err != nil && runCtx.Err() == nil {
+			log.Warn("supervision: recording warnings failed", "err", err)
+		} else if n > 0 {
+			log.Info("supervision warnings fired", "count", n)
+		}
+	})
 
 	locator := func() intake.Locator { return a.index.Get() }
 	// Stored: a 201 for an incident means this instance's next incident tile recomputes.

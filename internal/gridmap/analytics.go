@@ -92,16 +92,24 @@ type StreetFigures struct {
 	Open, Overdue, Today int
 }
 
+// Change is one event of an incident's audit trail with the incident it changed: what a live
+// feed sends.
+type Change struct {
+	Event    Event
+	Incident Incident
+}
+
 // AnalyticsStore computes coverage, hotspots and figures in the database.
 type AnalyticsStore interface {
 	Coverage(ctx context.Context, q CoverageQuery) ([]GridCoverage, error)
 	Tiling(ctx context.Context, street, community string, scope Scope) ([]TilingProblem, error)
 	Hotspots(ctx context.Context, f IncidentFilter, limit int) ([]GridIncidents, error)
 	Stats(ctx context.Context, now time.Time) (Stats, error)
-	// IncidentsAfter returns incidents with ids above id, oldest first, for live feeds.
-	IncidentsAfter(ctx context.Context, id int64, limit int) ([]Incident, error)
-	// LastIncidentID is the newest incident's id (0 with none).
-	LastIncidentID(ctx context.Context) (int64, error)
+	// ChangesAfter returns the audit events with ids above id, oldest first, each with its
+	// incident as it stands now, for live feeds.
+	ChangesAfter(ctx context.Context, id int64, limit int) ([]Change, error)
+	// LastChangeID is the newest audit event's id (0 with none).
+	LastChangeID(ctx context.Context) (int64, error)
 	// Demo reports whether what is served is demo data: synthetic divisions or simulated
 	// incidents.
 	Demo(ctx context.Context) (bool, error)

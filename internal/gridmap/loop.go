@@ -133,6 +133,24 @@ type Department struct {
 	Active bool   `json:"active"`
 }
 
+// DuplicateWindow is how far back a report is compared with open incidents of its category.
+const DuplicateWindow = 7 * 24 * time.Hour
+
+// DuplicateRadius is how near, in metres, an open incident of the same category must be for a
+// new report to be flagged as the same request: a noise or a blocked car is heard or seen from
+// a building, a broken road or a leak spans a street.
+func DuplicateRadius(category string) float64 {
+	switch category {
+	case "noise", "parking", "neighbour_dispute", "elderly_service", "safety_hazard":
+		return 50
+	case "sanitation", "property_management", "illegal_construction":
+		return 100
+	case "road_facility", "utilities", "greenery":
+		return 200
+	}
+	return 0 // other requests are too varied to match by place
+}
+
 // ResponseHours is how long an assignee has to respond to a dispatch, in working hours, by the
 // category's urgency.
 func ResponseHours(category string) int {
@@ -295,6 +313,12 @@ func (in *Incident) MarkDuplicate(of *Incident, by Actor, note string, now time.
 	in.Loop.PossibleDupOf = 0
 	in.Loop.RepeatComplaint = in.Reporter != "" && in.Reporter == of.Reporter
 	return in.step(EvDuplicate, by, now, from, fmt.Sprintf("duplicate of %d: %s", of.ID, note)), nil
+}
+
+// Absorbed records on the original that a later report of the same matter was merged into it,
+// so that answering the original answers that reporter too.
+func (in *Incident) Absorbed(duplicate int64, by Actor, now time.Time) Event {
+	return in.step(EvDuplicate, by, now, in.Status, fmt.Sprintf("report %d of the same matter merged into this one", duplicate))
 }
 
 // NotDuplicate clears the flag set at intake: staff found it another matter.

@@ -42,6 +42,9 @@ type StoreResult struct {
 	Created   bool
 	CreatedAt time.Time
 	Mismatch  bool
+	// PossibleDupOf is the open incident of the same category nearby that the new one was
+	// flagged as a possible duplicate of (0: none).
+	PossibleDupOf int64
 }
 
 // IncidentFilter narrows a list of incidents. Empty fields do not filter.

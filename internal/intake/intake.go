@@ -193,6 +193,7 @@ func (s *Service) Report(ctx context.Context, rep gridmap.Report) (gridmap.Incid
 	// Just stored: the incident is what was prepared, with the id and times the database gave
 	// it and the one audit event the insert wrote; no need to read it back.
 	in.ID, in.CreatedAt, in.UpdatedAt = r.ID, r.CreatedAt, r.CreatedAt
+	in.Loop.PossibleDupOf = r.PossibleDupOf
 	actor := in.ReportedBy.Name
 	if actor == "" {
 		actor = "intake" // as the store records a report made by no account

@@ -246,20 +246,32 @@ FROM incidents WHERE reported_at >= $1 AND reported_at < $2 GROUP BY h`, start, 
 	return s, nil
 }
 
-// IncidentsAfter returns incidents with ids above id, oldest first.
-func (db *DB) IncidentsAfter(ctx context.Context, id int64, limit int) ([]gridmap.Incident, error) {
-	rows, err := db.Pool.Query(ctx, `SELECT `+incidentColumns+incidentFrom+` WHERE i.id > $1 ORDER BY i.id LIMIT $2`, id, limit)
+// ChangesAfter returns the audit events with ids above id, oldest first, with their incidents.
+func (db *DB) ChangesAfter(ctx context.Context, id int64, limit int) ([]gridmap.Change, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT e.id, e.at, e.actor, coalesce(e.actor_user_id, 0), e.actor_role, e.kind, coalesce(e.verdict, ''),
+    coalesce(e.from_status, ''), e.to_status, e.note, `+incidentColumns+`
+FROM incident_events e JOIN incidents i ON i.id = e.incident_id
+LEFT JOIN grids g ON g.code = i.grid_code
+LEFT JOIN communities c ON c.code = g.community_code
+LEFT JOIN streets s ON s.code = g.street_code
+WHERE e.id > $1 ORDER BY e.id LIMIT $2`, id, limit)
 	if err != nil {
-		return nil, translate(err, "incidents after")
+		return nil, translate(err, "changes after")
 	}
-	return collect(rows, "incidents after", func(r pgx.CollectableRow) (gridmap.Incident, error) { return scanIncident(r) })
+	return collect(rows, "changes after", func(r pgx.CollectableRow) (gridmap.Change, error) {
+		var ch gridmap.Change
+		e := &ch.Event
+		in, err := scanIncidentAfter(r, &e.ID, &e.At, &e.Actor, &e.ActorID, &e.Role, &e.Kind, &e.Verdict, &e.From, &e.To, &e.Note)
+		ch.Incident = in
+		return ch, err
+	})
 }
 
-// LastIncidentID returns the newest incident's id, 0 with none.
-func (db *DB) LastIncidentID(ctx context.Context) (int64, error) {
+// LastChangeID returns the newest audit event's id, 0 with none.
+func (db *DB) LastChangeID(ctx context.Context) (int64, error) {
 	var id int64
-	err := db.Pool.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM incidents`).Scan(&id)
-	return id, translate(err, "last incident id")
+	err := db.Pool.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM incident_events`).Scan(&id)
+	return id, translate(err, "last change id")
 }
 
 // Demo reports whether the database serves demo data: divisions marked synthetic (the bundled

@@ -25,20 +25,32 @@ WITH input AS (
     SELECT * FROM unnest($1::int[], $2::text[], $3::bytea[], $4::float8[], $5::float8[], $6::float8[], $7::float8[],
                          $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
                          $15::text[], $16::float8[], $17::text[], $18::timestamptz[], $19::timestamptz[], $20::timestamptz[],
-                         $24::bool[], $25::bigint[], $26::text[], $27::text[], $28::timestamptz[], $29::timestamptz[])
+                         $24::bool[], $25::bigint[], $26::text[], $27::text[], $28::timestamptz[], $29::timestamptz[],
+                         $30::float8[])
         AS t(ord, client_key, request_hash, lon, lat, rlon, rlat, rcrs, category, channel, description, reporter,
              status, grid_code, method, distance, reason, reported_at, due_at, resolved_at, simulated,
-             reported_by, actor, actor_role, due_soon_at, escalate_at)
+             reported_by, actor, actor_role, due_soon_at, escalate_at, dup_radius)
 ), ins AS (
     INSERT INTO incidents (client_key, request_hash, geom, reported_lon, reported_lat, reported_crs, category, channel,
                            description, reporter, status, grid_code, assign_method, assign_distance_m, assign_reason,
-                           reported_at, due_at, resolved_at, created_at, updated_at, simulated, reported_by, due_soon_at, escalate_at)
+                           reported_at, due_at, resolved_at, created_at, updated_at, simulated, reported_by, due_soon_at, escalate_at,
+                           possible_dup_of)
     SELECT client_key, request_hash, ST_SetSRID(ST_MakePoint(lon, lat), 4326), rlon, rlat, rcrs, category, channel,
            description, reporter, status, grid_code, method, distance, reason, reported_at, due_at, resolved_at, $23, $23, simulated,
-           reported_by, due_soon_at, escalate_at
+           reported_by, due_soon_at, escalate_at,
+           -- The same request twice: the nearest open incident of the category within the
+           -- category's radius, reported in the week before (the GiST index finds candidates by
+           -- box, geography decides).
+           CASE WHEN dup_radius > 0 AND status IN ('reported', 'assigned') THEN (
+               SELECT o.id FROM incidents o
+               WHERE o.category = input.category AND o.status = ANY($31) AND o.simulated = input.simulated
+                 AND o.reported_at >= input.reported_at - $32 * interval '1 second' AND o.reported_at <= input.reported_at
+                 AND o.geom && ST_Expand(ST_SetSRID(ST_MakePoint(lon, lat), 4326), dup_radius / 90000.0)
+                 AND ST_DWithin(o.geom::geography, ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography, dup_radius)
+               ORDER BY o.geom <-> ST_SetSRID(ST_MakePoint(lon, lat), 4326) LIMIT 1) END
     FROM input ORDER BY ord
     ON CONFLICT (client_key) DO NOTHING
-    RETURNING id, client_key, created_at
+    RETURNING id, client_key, created_at, possible_dup_of
 ), ev AS (
     INSERT INTO incident_events (incident_id, at, actor, actor_user_id, actor_role, kind, from_status, to_status, grid_code, note)
     SELECT ins.id, ins.created_at, coalesce(nullif(input.actor, ''), $21), input.reported_by, input.actor_role, 'report', NULL, input.status, input.grid_code,
@@ -46,7 +58,7 @@ WITH input AS (
     FROM ins JOIN input USING (client_key)
 )
 SELECT input.ord, coalesce(ins.id, old.id, 0), ins.id IS NOT NULL, coalesce(ins.created_at, old.created_at, $23),
-       old.request_hash IS NOT NULL AND old.request_hash IS DISTINCT FROM input.request_hash
+       old.request_hash IS NOT NULL AND old.request_hash IS DISTINCT FROM input.request_hash, coalesce(ins.possible_dup_of, 0)
 FROM input
 LEFT JOIN ins USING (client_key)
 LEFT JOIN incidents old ON ins.id IS NULL AND old.client_key = input.client_key
@@ -84,6 +96,7 @@ func insertIncidents(ctx context.Context, q querier, ins []gridmap.Incident, has
 		roles      = make([]string, n)
 		dueSoon    = make([]*time.Time, n)
 		escalate   = make([]*time.Time, n)
+		radius     = make([]float64, n)
 	)
 	for i := range ins {
 		in := &ins[i]
@@ -107,6 +120,7 @@ func insertIncidents(ctx context.Context, q querier, ins []gridmap.Incident, has
 		}
 		actors[i], roles[i] = in.ReportedBy.Name, in.ReportedBy.Role
 		dueSoon[i], escalate[i] = nullTime(in.Loop.DueSoonAt), nullTime(in.Loop.EscalateAt)
+		radius[i] = gridmap.DuplicateRadius(in.Category)
 		if !in.ResolvedAt.IsZero() {
 			t := in.ResolvedAt
 			resolved[i] = &t
@@ -116,14 +130,15 @@ func insertIncidents(ctx context.Context, q querier, ins []gridmap.Incident, has
 		hashes = make([][]byte, n)
 	}
 	rows, err := q.Query(ctx, insertIncidentsSQL, ord, keys, hashes, lons, lats, rlons, rlats, rcrs, cats, chans, descs, reps,
-		stats, grids, methods, dists, reasons, reported, due, resolved, actor, note, now, simulated, by, actors, roles, dueSoon, escalate)
+		stats, grids, methods, dists, reasons, reported, due, resolved, actor, note, now, simulated, by, actors, roles, dueSoon, escalate,
+		radius, openStatuses, gridmap.DuplicateWindow.Seconds())
 	if err != nil {
 		return nil, translate(err, "store incidents")
 	}
 	out := make([]gridmap.StoreResult, n)
 	var i int32
 	var s gridmap.StoreResult
-	_, err = pgx.ForEachRow(rows, []any{&i, &s.ID, &s.Created, &s.CreatedAt, &s.Mismatch}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&i, &s.ID, &s.Created, &s.CreatedAt, &s.Mismatch, &s.PossibleDupOf}, func() error {
 		out[i] = s
 		return nil
 	})

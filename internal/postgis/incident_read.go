@@ -38,20 +38,24 @@ LEFT JOIN grids g ON g.code = i.grid_code
 LEFT JOIN communities c ON c.code = g.community_code
 LEFT JOIN streets s ON s.code = g.street_code`
 
-func scanIncident(r pgx.Row) (gridmap.Incident, error) {
+func scanIncident(r pgx.Row) (gridmap.Incident, error) { return scanIncidentAfter(r) }
+
+// scanIncidentAfter scans the columns in before (other columns of the row, first) and then an
+// incident's columns.
+func scanIncidentAfter(r pgx.Row, before ...any) (gridmap.Incident, error) {
 	var in gridmap.Incident
 	var key *string
 	var resolved *time.Time
 	a := &in.Assignment
 	l := &in.Loop
 	var times [13]*time.Time
-	err := r.Scan(&in.ID, &key, &in.Point[0], &in.Point[1], &in.Reported[0], &in.Reported[1], &in.CRS,
+	err := r.Scan(append(before, &in.ID, &key, &in.Point[0], &in.Point[1], &in.Reported[0], &in.Reported[1], &in.CRS,
 		&in.Category, &in.Channel, &in.Description, &in.Reporter, &in.Status,
 		&a.GridCode, &a.GridName, &a.CommunityCode, &a.CommunityName, &a.StreetCode, &a.StreetName,
 		&a.Method, &a.DistanceM, &a.Reason, &in.ReportedAt, &in.CreatedAt, &in.UpdatedAt, &in.DueAt, &resolved, &in.Simulated, &in.ReportedBy.UserID,
 		&l.Assignee.StaffID, &l.Assignee.Department, &times[0], &times[1], &times[2], &times[3], &times[4], &times[5], &times[6],
 		&l.Urged, &times[7], &l.Satisfaction, &times[8], &l.Dissatisfied, &l.Reopened, &l.DuplicateOf, &l.PossibleDupOf, &l.RepeatComplaint,
-		&times[9], &times[10], &times[11])
+		&times[9], &times[10], &times[11])...)
 	for i, dst := range []*time.Time{&l.DispatchedAt, &l.ResponseDueAt, &l.RespondedAt, &l.LastProgressAt, &l.ProgressDueAt,
 		&l.DueSoonAt, &l.EscalateAt, &l.LastUrgedAt, &l.CallbackAt, &l.FirstDispatchedAt, &l.FirstResponseDue, &l.FirstRespondedAt} {
 		if times[i] != nil {

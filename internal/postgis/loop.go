@@ -118,3 +118,39 @@ func (db *DB) DeleteCalendarDay(ctx context.Context, date string) error {
 	}
 	return nil
 }
+
+// fireWarningsSQL records, once per incident, warning and reopening, each supervision warning
+// that now holds (gridmap.Incident.Warnings' red and yellow rules, in SQL), with an audit event
+// the live feeds announce; every instance runs it, and the primary key makes each fire once.
+const fireWarningsSQL = `
+WITH w AS (
+    SELECT i.id, k.kind, i.reopened
+    FROM incidents i
+    CROSS JOIN LATERAL (VALUES
+        ('no_response', i.status = 'dispatched' AND i.response_due_at < $1),
+        ('overdue', i.due_at < $1),
+        ('escalated', i.escalate_at < $1),
+        ('due_soon', i.due_soon_at < $1 AND NOT i.due_at < $1),
+        ('no_progress', i.status = 'in_progress' AND i.progress_due_at < $1)) AS k(kind, fires)
+    WHERE i.status = ANY($2) AND i.status <> 'reported' AND k.fires
+), fired AS (
+    INSERT INTO incident_warnings (incident_id, kind, cycle, at)
+    SELECT id, kind, reopened, $1 FROM w
+    ON CONFLICT DO NOTHING
+    RETURNING incident_id, kind
+), ev AS (
+    INSERT INTO incident_events (incident_id, at, actor, actor_role, kind, from_status, to_status, grid_code, note)
+    SELECT f.incident_id, $1, '督办 (supervision)', 'system', 'warning', i.status, i.status, i.grid_code, f.kind
+    FROM fired f JOIN incidents i ON i.id = f.incident_id
+    RETURNING 1
+)
+SELECT count(*), CASE WHEN count(*) > 0 THEN pg_notify('gridmap_changes', 'incidents')::text END FROM ev`
+
+// FireWarnings records the supervision warnings that hold at now and have not fired before,
+// and returns how many fired.
+func (db *DB) FireWarnings(ctx context.Context, now time.Time) (int, error) {
+	var n int
+	var notified *string
+	err := db.Pool.QueryRow(ctx, fireWarningsSQL, now, openStatuses).Scan(&n, &notified)
+	return n, translate(err, "fire warnings")
+}

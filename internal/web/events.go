@@ -15,15 +15,17 @@ import (
 	"github.com/gridmap/gridmap/internal/gridmap"
 )
 
-// Feed broadcasts new incidents to the server's live event streams (GET /api/v1/events). It
-// reads them from the database when told that incidents changed (the NOTIFY hub, and this
-// instance's own intake), so every instance's streams carry every instance's incidents.
+// Feed broadcasts every change of every incident — a new report, a dispatch, a response, a
+// callback, a supervision warning — to the server's live event streams (GET /api/v1/events). It
+// reads them from the audit trail when told that incidents changed (the NOTIFY hub, and this
+// instance's own writes), so every instance's streams carry every instance's changes, in the
+// order of the audit trail, resumable by its ids.
 type Feed struct {
 	store gridmap.AnalyticsStore
 	log   *slog.Logger
 	poke  chan struct{}
 	mu    sync.Mutex
-	subs  map[chan []gridmap.Incident]struct{}
+	subs  map[chan []gridmap.Change]struct{}
 	last  int64
 	shut  bool
 }
@@ -45,10 +47,10 @@ func NewFeed(store gridmap.AnalyticsStore, log *slog.Logger) *Feed {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Feed{store: store, log: log, poke: make(chan struct{}, 1), subs: map[chan []gridmap.Incident]struct{}{}}
+	return &Feed{store: store, log: log, poke: make(chan struct{}, 1), subs: map[chan []gridmap.Change]struct{}{}}
 }
 
-// Changed tells the feed a table changed; it looks for new incidents when incidents did.
+// Changed tells the feed a table changed; it looks for new changes when incidents did.
 func (f *Feed) Changed(table string) {
 	if table != "" && table != "incidents" {
 		return
@@ -59,11 +61,11 @@ func (f *Feed) Changed(table string) {
 	}
 }
 
-// Run follows new incidents until ctx ends.
+// Run follows the audit trail until ctx ends.
 func (f *Feed) Run(ctx context.Context) {
-	last, err := f.store.LastIncidentID(ctx)
+	last, err := f.store.LastChangeID(ctx)
 	if err != nil {
-		f.log.Error("feed: cannot read the newest incident", "err", err)
+		f.log.Error("feed: cannot read the newest change", "err", err)
 	}
 	f.mu.Lock()
 	f.last = last
@@ -84,36 +86,36 @@ func (f *Feed) Run(ctx context.Context) {
 			f.mu.Lock()
 			from := f.last
 			f.mu.Unlock()
-			ins, err := f.store.IncidentsAfter(ctx, from, 500)
+			chs, err := f.store.ChangesAfter(ctx, from, 500)
 			if err != nil {
 				if ctx.Err() == nil {
-					f.log.Warn("feed: reading new incidents failed", "err", err)
+					f.log.Warn("feed: reading new changes failed", "err", err)
 				}
 				break
 			}
-			if len(ins) == 0 {
+			if len(chs) == 0 {
 				break
 			}
 			f.mu.Lock()
-			f.last = ins[len(ins)-1].ID
+			f.last = chs[len(chs)-1].Event.ID
 			for ch := range f.subs {
 				select {
-				case ch <- ins:
+				case ch <- chs:
 				default: // a subscriber that cannot keep up reconnects and resumes by id
 					close(ch)
 					delete(f.subs, ch)
 				}
 			}
 			f.mu.Unlock()
-			if len(ins) < 500 {
+			if len(chs) < 500 {
 				break
 			}
 		}
 	}
 }
 
-func (f *Feed) subscribe() chan []gridmap.Incident {
-	ch := make(chan []gridmap.Incident, 64)
+func (f *Feed) subscribe() chan []gridmap.Change {
+	ch := make(chan []gridmap.Change, 64)
 	f.mu.Lock()
 	if f.shut {
 		close(ch)
@@ -124,7 +126,7 @@ func (f *Feed) subscribe() chan []gridmap.Incident {
 	return ch
 }
 
-func (f *Feed) unsubscribe(ch chan []gridmap.Incident) {
+func (f *Feed) unsubscribe(ch chan []gridmap.Change) {
 	f.mu.Lock()
 	if _, ok := f.subs[ch]; ok {
 		delete(f.subs, ch)
@@ -139,8 +141,23 @@ func (s *Server) streamLife() time.Duration {
 	return max(time.Second, s.opts.RequestTimeout-5*time.Second)
 }
 
-// events: GET /api/v1/events — server-sent events, one "incident" event per new incident
-// (public fields only), resumable with Last-Event-ID (or ?after=id).
+// changeJSON is a change as a stream sends it: what happened, and the incident after it.
+type changeJSON struct {
+	Kind     string       `json:"kind"`
+	At       time.Time    `json:"at"`
+	From     string       `json:"from,omitempty"`
+	To       string       `json:"to"`
+	Verdict  string       `json:"verdict,omitempty"`
+	Warning  string       `json:"warning,omitempty"`
+	Incident incidentJSON `json:"incident"`
+}
+
+// events: GET /api/v1/events — server-sent events of every change: "incident" for a new
+// report (its data the incident), "change" for any later step (dispatch, response, progress,
+// callback, a supervision warning; its data the change and the incident). Resumable with
+// Last-Event-ID (or ?after=id); the ids are those of the audit trail. The public (a wall
+// display) gets every incident with public fields only; a signed-in caller gets the incidents
+// of their scope, with personal data where their role may see it.
 func (s *Server) events(c *fiber.Ctx) error {
 	if err := checkParams(c, "after"); err != nil {
 		return err
@@ -154,18 +171,19 @@ func (s *Server) events(c *fiber.Ctx) error {
 		after = n
 	}
 	ctx := c.UserContext()
+	p := principal(c)
 	// Catch up first: a reconnecting display misses nothing.
-	var backlog []gridmap.Incident
+	var backlog []gridmap.Change
 	if after > 0 {
 		var err error
-		if backlog, err = s.deps.Analytics.IncidentsAfter(ctx, after, 1000); err != nil {
+		if backlog, err = s.deps.Analytics.ChangesAfter(ctx, after, 1000); err != nil {
 			return err
 		}
 	}
 	ch := s.deps.Feed.subscribe()
 	start := after
 	if start == 0 {
-		last, err := s.deps.Analytics.LastIncidentID(ctx)
+		last, err := s.deps.Analytics.LastChangeID(ctx)
 		if err != nil {
 			s.deps.Feed.unsubscribe(ch)
 			return err
@@ -179,22 +197,35 @@ func (s *Server) events(c *fiber.Ctx) error {
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		defer s.deps.Feed.unsubscribe(ch)
 		sent := start
-		write := func(ins []gridmap.Incident) error {
+		write := func(chs []gridmap.Change) error {
 			now := s.now()
-			for _, in := range ins {
-				if in.ID <= sent {
+			for i := range chs {
+				x := &chs[i]
+				if x.Event.ID <= sent {
 					continue
 				}
-				// Displays get no free text: a resident's description may name people.
-				j := toIncidentJSON(in, now, false)
-				b, _ := json.Marshal(j)
-				fmt.Fprintf(w, "id: %d\nevent: incident\ndata: %s\n\n", in.ID, b)
-				sent = in.ID
+				sent = x.Event.ID
+				in := &x.Incident
+				if !p.Anonymous() && !mayRead(p, in) {
+					continue // a signed-in caller's stream is their scope's
+				}
+				j := toIncidentJSON(*in, now, !p.Anonymous() && personalFor(p, in))
+				if x.Event.Kind == gridmap.EvReport {
+					b, _ := json.Marshal(j)
+					fmt.Fprintf(w, "id: %d\nevent: incident\ndata: %s\n\n", x.Event.ID, b)
+					continue
+				}
+				cj := changeJSON{Kind: x.Event.Kind, At: x.Event.At, From: x.Event.From, To: x.Event.To, Verdict: x.Event.Verdict, Incident: j}
+				if x.Event.Kind == gridmap.EvWarning {
+					cj.Warning = x.Event.Note // the warning's kind, never free text
+				}
+				b, _ := json.Marshal(cj)
+				fmt.Fprintf(w, "id: %d\nevent: change\ndata: %s\n\n", x.Event.ID, b)
 			}
 			return w.Flush()
 		}
 		// The first event id tells a client where this stream starts, so a stream that ends
-		// before any incident still lets it resume without a gap.
+		// before any change still lets it resume without a gap.
 		fmt.Fprintf(w, "retry: 1000\nid: %d\n: gridmap live feed\n\n", start)
 		if write(backlog) != nil {
 			return
@@ -205,8 +236,8 @@ func (s *Server) events(c *fiber.Ctx) error {
 		defer beat.Stop()
 		for {
 			select {
-			case ins, ok := <-ch:
-				if !ok || write(ins) != nil {
+			case chs, ok := <-ch:
+				if !ok || write(chs) != nil {
 					return
 				}
 			case <-beat.C:

@@ -68,6 +68,11 @@ func (s *Server) step(action string, do func(c *fiber.Ctx, p gridmap.Principal, 
 		if err != nil {
 			return err
 		}
+		if after, ok := c.Locals(localAfterStep).(func() error); ok {
+			if err := after(); err != nil {
+				return err
+			}
+		}
 		return c.JSON(toIncidentJSON(in, s.now(), personalFor(p, &in)))
 	}
 }
@@ -158,8 +163,23 @@ func (s *Server) duplicate(c *fiber.Ctx, p gridmap.Principal, b stepBody, in *gr
 		e.Field = "of"
 		return gridmap.Event{}, e
 	}
-	return in.MarkDuplicate(&of, p.ActorFor(gridmap.ActDispatch), b.Note, s.now())
+	ev, err := in.MarkDuplicate(&of, p.ActorFor(gridmap.ActDispatch), b.Note, s.now())
+	if err == nil {
+		// Once the merge is committed the original's history says so: its reporter is told
+		// there, when it is answered.
+		dup, by := in.ID, p.ActorFor(gridmap.ActDispatch)
+		c.Locals(localAfterStep, func() error {
+			_, err := s.deps.Loop.Change(c.UserContext(), of.ID, nil, func(o *gridmap.Incident) (gridmap.Event, error) {
+				return o.Absorbed(dup, by, s.now()), nil
+			})
+			return err
+		})
+	}
+	return ev, err
 }
+
+// localAfterStep holds what a step does once it is committed.
+const localAfterStep = "gridmap.after-step"
 
 // notDuplicate: POST /api/v1/incidents/{id}/not-duplicate — the match flagged at intake is another matter.
 func (s *Server) notDuplicate(c *fiber.Ctx, p gridmap.Principal, b stepBody, in *gridmap.Incident) (gridmap.Event, error) {
