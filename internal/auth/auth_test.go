@@ -2,6 +2,7 @@ package auth_test
 
 import (
 	"context"
+	"fmt"
 	"errors"
 	"testing"
 	"time"
@@ -147,32 +148,30 @@ func TestLockout(t *testing.T) {
 }
 
 // TestSameTimingForUnknownLogin: a wrong password and an unknown login take the same time
-// (both hash a password), so timing tells nothing of which logins exist. The ratio of the
-// medians is checked loosely: the point is an order of magnitude, which a skipped hash shows.
+// (both hash a password), so timing tells nothing of which logins exist. The two are timed in
+// turns and the fastest of each compared — the least disturbed by whatever else the machine
+// runs — with bounds wide enough for a loaded machine and narrow enough to catch a path that
+// skips the hash (about thirty times faster).
 func TestSameTimingForUnknownLogin(t *testing.T) {
 	ctx := context.Background()
 	a, _, clk, _ := setup(t)
-	median := func(login string) time.Duration {
-		var ds []time.Duration
-		for i := range 9 {
-			clk.t = clk.t.Add(time.Hour) // no lockout in the way
-			start := time.Now()
-			a.SignIn(ctx, login, "wrong password!", "10.1.0."+string(rune('1'+i)), "")
-			ds = append(ds, time.Since(start))
+	fastest := map[string]time.Duration{}
+	for i := range 24 {
+		login := "longshan"
+		if i%2 == 1 {
+			login = "nobody-at-all"
 		}
-		for i := range ds {
-			for j := i + 1; j < len(ds); j++ {
-				if ds[j] < ds[i] {
-					ds[i], ds[j] = ds[j], ds[i]
-				}
-			}
+		clk.t = clk.t.Add(time.Hour) // no lockout in the way
+		start := time.Now()
+		a.SignIn(ctx, login, "wrong password!", fmt.Sprintf("10.1.0.%d", i), "")
+		if d := time.Since(start); fastest[login] == 0 || d < fastest[login] {
+			fastest[login] = d
 		}
-		return ds[len(ds)/2]
 	}
-	known, unknown := median("longshan"), median("nobody-at-all")
+	known, unknown := fastest["longshan"], fastest["nobody-at-all"]
 	ratio := float64(unknown) / float64(known)
-	t.Logf("median sign-in failure: known login %v, unknown login %v (ratio %.2f)", known, unknown, ratio)
-	if ratio < 0.5 || ratio > 2 {
+	t.Logf("fastest failed sign-in: known login %v, unknown login %v (ratio %.2f)", known, unknown, ratio)
+	if ratio < 1.0/3 || ratio > 3 {
 		t.Errorf("an unknown login takes %.2f times as long as a wrong password", ratio)
 	}
 }

@@ -259,6 +259,26 @@ func (in *Incident) Progress(by Actor, note string, now time.Time, cal *Calendar
 	return in.step(EvProgress, by, now, from, note), nil
 }
 
+// Resolve records that the matter is dealt with (办结).
+func (in *Incident) Resolve(by Actor, note string, now time.Time) (Event, error) {
+	if in.Status != StatusInProgress && in.Status != StatusAccepted {
+		return Event{}, conflict("incident %d is %s: only an accepted or in-progress incident is resolved", in.ID, in.Status)
+	}
+	from := in.Status
+	in.Status, in.ResolvedAt = StatusResolved, now
+	return in.step(EvStatus, by, now, from, note), nil
+}
+
+// Reject ends a report that is not the city's matter (不予受理).
+func (in *Incident) Reject(by Actor, note string, now time.Time) (Event, error) {
+	if !CanTransition(in.Status, StatusRejected) {
+		return Event{}, conflict("incident %d is %s and cannot be rejected", in.ID, in.Status)
+	}
+	from := in.Status
+	in.Status = StatusRejected
+	return in.step(EvStatus, by, now, from, note), nil
+}
+
 // Urge presses the assignee (催办); the urge is in the history the assignee sees.
 func (in *Incident) Urge(by Actor, note string, now time.Time) (Event, error) {
 	if !IsOpen(in.Status) || in.Status == StatusReported {

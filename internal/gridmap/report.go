@@ -60,6 +60,7 @@ type Report struct {
 	ReportedAt  time.Time // zero means now
 	Status      string    // imports only: the status the incident already has; "" for new reports
 	ResolvedAt  time.Time // imports only: when a resolved or closed incident was resolved
+	Recorded    time.Time // replays only: when the report was recorded (zero: now)
 	// Simulated marks a report the demo's simulated city made up; no client can set it.
 	Simulated bool
 	// By is the account reporting it, from the signed-in caller; never from the body.

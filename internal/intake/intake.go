@@ -71,6 +71,7 @@ func Prepare(loc Locator, cal *gridmap.Calendar, rep gridmap.Report, now time.Ti
 		in.ResolvedAt = rep.ResolvedAt.UTC()
 	}
 	in.Received(cal)
+	in.CreatedAt = rep.Recorded
 	switch {
 	case rep.Status != "":
 		in.Status = rep.Status

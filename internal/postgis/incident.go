@@ -26,17 +26,18 @@ WITH input AS (
                          $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
                          $15::text[], $16::float8[], $17::text[], $18::timestamptz[], $19::timestamptz[], $20::timestamptz[],
                          $24::bool[], $25::bigint[], $26::text[], $27::text[], $28::timestamptz[], $29::timestamptz[],
-                         $30::float8[])
+                         $30::float8[], $33::timestamptz[])
         AS t(ord, client_key, request_hash, lon, lat, rlon, rlat, rcrs, category, channel, description, reporter,
              status, grid_code, method, distance, reason, reported_at, due_at, resolved_at, simulated,
-             reported_by, actor, actor_role, due_soon_at, escalate_at, dup_radius)
+             reported_by, actor, actor_role, due_soon_at, escalate_at, dup_radius, recorded)
 ), ins AS (
     INSERT INTO incidents (client_key, request_hash, geom, reported_lon, reported_lat, reported_crs, category, channel,
                            description, reporter, status, grid_code, assign_method, assign_distance_m, assign_reason,
                            reported_at, due_at, resolved_at, created_at, updated_at, simulated, reported_by, due_soon_at, escalate_at,
                            possible_dup_of)
     SELECT client_key, request_hash, ST_SetSRID(ST_MakePoint(lon, lat), 4326), rlon, rlat, rcrs, category, channel,
-           description, reporter, status, grid_code, method, distance, reason, reported_at, due_at, resolved_at, $23, $23, simulated,
+           description, reporter, status, grid_code, method, distance, reason, reported_at, due_at, resolved_at,
+           coalesce(recorded, $23), coalesce(recorded, $23), simulated,
            reported_by, due_soon_at, escalate_at,
            -- The same request twice: the nearest open incident of the category within the
            -- category's radius, reported in the week before (the GiST index finds candidates by
@@ -97,6 +98,7 @@ func insertIncidents(ctx context.Context, q querier, ins []gridmap.Incident, has
 		dueSoon    = make([]*time.Time, n)
 		escalate   = make([]*time.Time, n)
 		radius     = make([]float64, n)
+		recorded   = make([]*time.Time, n)
 	)
 	for i := range ins {
 		in := &ins[i]
@@ -121,6 +123,7 @@ func insertIncidents(ctx context.Context, q querier, ins []gridmap.Incident, has
 		actors[i], roles[i] = in.ReportedBy.Name, in.ReportedBy.Role
 		dueSoon[i], escalate[i] = nullTime(in.Loop.DueSoonAt), nullTime(in.Loop.EscalateAt)
 		radius[i] = gridmap.DuplicateRadius(in.Category)
+		recorded[i] = nullTime(in.CreatedAt)
 		if !in.ResolvedAt.IsZero() {
 			t := in.ResolvedAt
 			resolved[i] = &t
@@ -131,7 +134,7 @@ func insertIncidents(ctx context.Context, q querier, ins []gridmap.Incident, has
 	}
 	rows, err := q.Query(ctx, insertIncidentsSQL, ord, keys, hashes, lons, lats, rlons, rlats, rcrs, cats, chans, descs, reps,
 		stats, grids, methods, dists, reasons, reported, due, resolved, actor, note, now, simulated, by, actors, roles, dueSoon, escalate,
-		radius, openStatuses, gridmap.DuplicateWindow.Seconds())
+		radius, openStatuses, gridmap.DuplicateWindow.Seconds(), recorded)
 	if err != nil {
 		return nil, translate(err, "store incidents")
 	}

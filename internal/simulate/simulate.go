@@ -42,11 +42,13 @@ type Options struct {
 	Backfill time.Duration
 }
 
-// Store is what the city needs of the incident store: the stored incidents to learn from and
-// to move, and the workflow.
+// Store is what the city needs of storage: the stored incidents to learn from and to move, the
+// staff to dispatch to, and the loop's steps.
 type Store interface {
 	Incidents(ctx context.Context, f gridmap.IncidentFilter, limit int, before int64) ([]gridmap.Incident, error)
-	Transition(ctx context.Context, id int64, t gridmap.Transition) (gridmap.Incident, error)
+	Incident(ctx context.Context, id int64) (gridmap.Incident, error)
+	Change(ctx context.Context, id int64, scope gridmap.Scope, change func(in *gridmap.Incident) (gridmap.Event, error)) (gridmap.Incident, error)
+	Staff(ctx context.Context, f gridmap.StaffFilter) ([]gridmap.Staff, error)
 }
 
 // City is a running simulated city.
@@ -56,6 +58,7 @@ type City struct {
 	opts   Options
 	rng    *rand.Rand
 	model  model
+	staff  map[string][]string // grid → its grid workers and party members, to dispatch to
 	seq    int
 	// Counts of what it did, for logs and tests.
 	Reported, Moved int
@@ -161,6 +164,16 @@ func (c *City) Learn(ctx context.Context) error {
 	if m.n == 0 {
 		return fmt.Errorf("simulate: no stored incidents to learn the city from; import a dataset first")
 	}
+	staff, err := c.store.Staff(ctx, gridmap.StaffFilter{})
+	if err != nil {
+		return err
+	}
+	c.staff = map[string][]string{}
+	for _, st := range staff {
+		if st.Role == gridmap.RoleGridWorker || st.Role == gridmap.RolePartyMember {
+			c.staff[st.GridCode] = append(c.staff[st.GridCode], st.ID)
+		}
+	}
 	total := 0.0
 	for i := range counts {
 		counts[i]++ // no hour of the week is impossible
@@ -246,64 +259,147 @@ func (c *City) report(t time.Time) gridmap.Report {
 	}
 }
 
-// Means of the workflow's steps, in hours of the clock: how long a city's staff take.
+// Means of the loop's steps, in hours of the clock: how long a city's staff take.
 const (
-	meanAccept  = 2.0  // assigned → accepted (专员领单)
-	meanStart   = 1.0  // accepted → in_progress
-	meanClose   = 12.0 // resolved → closed (回访, archived)
-	meanReject  = 6.0  // reported outside every grid → rejected as not the city's matter
-	resolveDue  = 0.5  // in_progress → resolved: this share of the time to the due time, on average
-	stuckEveryN = 12   // one incident in this many is never worked on and goes overdue
+	meanDispatch = 0.5  // assigned → dispatched to a grid worker or a department (派单)
+	meanRespond  = 1.0  // dispatched → responded to (签收)
+	meanProgress = 1.0  // accepted → progress reported (办理)
+	meanCallback = 12.0 // resolved → the resident called back (回访)
+	meanReject   = 6.0  // reported outside every grid → rejected as not the city's matter
+	resolveDue   = 0.5  // in progress → resolved: this share of the time to the due time, on average
+	stuckEveryN  = 12   // one incident in this many is never worked on and goes overdue
+	returnEveryN = 15   // one dispatch in this many is returned (退单) and dispatched again
 )
 
-// next says what an incident's next move is and how long it takes on average; "" when it has
+// Steps the simulated staff take.
+const (
+	stepReject   = "reject"
+	stepDispatch = "dispatch"
+	stepRespond  = "respond"
+	stepProgress = "progress"
+	stepResolve  = "resolve"
+	stepCallback = "callback"
+)
+
+// next says what an incident's next step is and how long it takes on average; "" when it has
 // none (ended, or stuck).
-func next(in *gridmap.Incident) (to string, meanHours float64) {
+func next(in *gridmap.Incident) (step string, meanHours float64) {
 	stuck := in.ID%stuckEveryN == 0
 	switch in.Status {
 	case gridmap.StatusReported:
-		return gridmap.StatusRejected, meanReject
+		return stepReject, meanReject
 	case gridmap.StatusAssigned:
-		return gridmap.StatusAccepted, meanAccept
+		return stepDispatch, meanDispatch
+	case gridmap.StatusDispatched:
+		return stepRespond, meanRespond
 	case gridmap.StatusAccepted:
 		if stuck {
 			return "", 0
 		}
-		return gridmap.StatusInProgress, meanStart
+		return stepProgress, meanProgress
 	case gridmap.StatusInProgress:
 		if stuck {
 			return "", 0
 		}
-		return gridmap.StatusResolved, math.Max(0.5, resolveDue*in.DueAt.Sub(in.ReportedAt).Hours())
+		return stepResolve, math.Max(0.5, resolveDue*in.DueAt.Sub(in.ReportedAt).Hours())
 	case gridmap.StatusResolved:
-		return gridmap.StatusClosed, meanClose
+		return stepCallback, meanCallback
 	}
 	return "", 0
 }
 
-// fate plays an incident's life from its report to now and returns the status it has reached
-// and when it was resolved (zero if not).
-func (c *City) fate(in gridmap.Incident, now time.Time) (string, time.Time) {
+// departmentFor is where a category's incidents go when a grid cannot deal with them.
+var departmentFor = map[string]string{
+	"utilities": "power", "illegal_construction": "city_management", "road_facility": "housing",
+	"noise": "environment", "safety_hazard": "fire", "parking": "police", "greenery": "natural_resources",
+}
+
+// verdict draws a resident's answer to a callback: mostly satisfied, some not, a few not reached.
+func (c *City) verdict() string {
+	switch x := c.rng.Float64(); {
+	case x < 0.70:
+		return gridmap.Satisfied
+	case x < 0.85:
+		return gridmap.Basically
+	case x < 0.93:
+		return gridmap.Unsatisfied
+	}
+	return gridmap.Unreachable
+}
+
+// assignee chooses whom to dispatch an incident to: a staff member of its grid, or for some
+// categories (and grids without staff) a department.
+func (c *City) assignee(in *gridmap.Incident) gridmap.Assignee {
+	staff := c.staff[in.Assignment.GridCode]
+	dept, hasDept := departmentFor[in.Category]
+	if len(staff) == 0 || hasDept && c.rng.Float64() < 0.3 {
+		if !hasDept {
+			dept = "city_management"
+		}
+		return gridmap.Assignee{Department: dept}
+	}
+	return gridmap.Assignee{StaffID: staff[c.rng.IntN(len(staff))]}
+}
+
+// apply takes one step of an incident at the given time, under its row lock; a step the
+// incident has moved past meanwhile (someone else took it) is skipped.
+func (c *City) apply(ctx context.Context, id int64, step string, at time.Time) (gridmap.Incident, error) {
+	cal := c.calendar()
+	in, err := c.store.Change(ctx, id, nil, func(in *gridmap.Incident) (gridmap.Event, error) {
+		switch step {
+		case stepReject:
+			return in.Reject(actor, "不属本市职责范围", at)
+		case stepDispatch:
+			return in.Dispatch(c.assignee(in), actor, "", at, cal)
+		case stepRespond:
+			if c.rng.IntN(returnEveryN) == 0 {
+				return in.Return(actor, "不属本单位职责，请改派", at)
+			}
+			return in.Respond(actor, "已签收", at)
+		case stepProgress:
+			return in.Progress(actor, "已到现场处置", at, cal)
+		case stepResolve:
+			return in.Resolve(actor, "已处置完毕", at)
+		case stepCallback:
+			return in.Callback(c.verdict(), actor, "", at, cal)
+		}
+		return gridmap.Event{}, fmt.Errorf("simulate: no step %q", step)
+	})
+	if gridmap.ErrorCode(err) == gridmap.EConflict {
+		return in, nil
+	}
+	if err == nil {
+		c.Moved++
+	}
+	return in, err
+}
+
+// live plays an incident's life from its report up to now, step by step at the times they
+// would have happened, recording each: what the city's staff did before the simulation began.
+func (c *City) live(ctx context.Context, in gridmap.Incident, now time.Time) error {
 	t := in.ReportedAt
-	var resolved time.Time
 	for {
-		to, mean := next(&in)
-		if to == "" {
-			return in.Status, resolved
+		step, mean := next(&in)
+		if step == "" {
+			return nil
 		}
 		t = t.Add(time.Duration(c.rng.ExpFloat64() * mean * float64(time.Hour)))
 		if t.After(now) {
-			return in.Status, resolved
+			return nil
 		}
-		in.Status = to
-		if to == gridmap.StatusResolved {
-			resolved = t
+		after, err := c.apply(ctx, in.ID, step, t)
+		if err != nil {
+			return err
 		}
+		if after.Status == in.Status {
+			return nil // the step did not take: leave it to the live city
+		}
+		in = after
 	}
 }
 
 // Backfill stores the reports the city would have made between the newest stored incident (at
-// most Backfill ago) and now, each already at the status its life so far has reached.
+// most Backfill ago) and now, and plays each one's life so far, step by step.
 func (c *City) Backfill(ctx context.Context) error {
 	now := c.opts.Now()
 	newest, err := c.store.Incidents(ctx, gridmap.IncidentFilter{}, 1, 0)
@@ -315,31 +411,40 @@ func (c *City) Backfill(ctx context.Context) error {
 		from = newest[0].ReportedAt
 	}
 	var reps []gridmap.Report
-	loc, cal := c.intake.Locator(), c.calendar()
 	for _, at := range c.arrivals(from, now) {
 		rep := c.report(at)
-		lon, lat, err := crs.ToWGS84(rep.CRS, rep.Lon, rep.Lat)
-		if err != nil {
-			continue
-		}
-		in := gridmap.Incident{ID: int64(c.rng.IntN(stuckEveryN * 1000)), Status: gridmap.StatusAssigned, ReportedAt: at}
-		if loc.Assign(lon, lat).Method == gridmap.MethodUnassigned {
-			in.Status = gridmap.StatusReported
-		}
-		cat, _ := gridmap.CategoryByCode(rep.Category)
-		in.DueAt = cal.DueAt(at, cat.LimitHours)
-		rep.Status, rep.ResolvedAt = c.fate(in, now)
+		rep.Recorded = at
 		reps = append(reps, rep)
 	}
+	var ids []int64
 	for start := 0; start < len(reps); start += 1000 {
 		res, err := c.intake.Replay(ctx, reps[start:min(start+1000, len(reps))])
 		if err != nil {
 			return err
 		}
 		c.count(res)
+		for _, r := range res {
+			if r.Outcome == intake.OutcomeCreated {
+				ids = append(ids, r.ID)
+			}
+		}
 	}
-	c.opts.Log.Info("simulated city filled in the past", "from", from, "reports", len(reps))
+	for _, id := range ids {
+		in, err := c.incident(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := c.live(ctx, in, now); err != nil {
+			return err
+		}
+	}
+	c.opts.Log.Info("simulated city filled in the past", "from", from, "reports", len(reps), "steps", c.Moved)
 	return nil
+}
+
+// incident reads one incident.
+func (c *City) incident(ctx context.Context, id int64) (gridmap.Incident, error) {
+	return c.store.Incident(ctx, id)
 }
 
 func (c *City) count(res []intake.ItemResult) {
@@ -370,7 +475,8 @@ func (c *City) Step(ctx context.Context, from, to time.Time) error {
 		}
 		c.count(res)
 	}
-	open := []string{gridmap.StatusReported, gridmap.StatusAssigned, gridmap.StatusAccepted, gridmap.StatusInProgress, gridmap.StatusResolved}
+	open := []string{gridmap.StatusReported, gridmap.StatusAssigned, gridmap.StatusDispatched, gridmap.StatusAccepted,
+		gridmap.StatusInProgress, gridmap.StatusResolved}
 	ins, err := c.store.Incidents(ctx, gridmap.IncidentFilter{Status: open}, movesFrom, 0)
 	if err != nil {
 		return err
@@ -378,17 +484,13 @@ func (c *City) Step(ctx context.Context, from, to time.Time) error {
 	hours := to.Sub(from).Hours()
 	for i := range ins {
 		in := &ins[i]
-		to, mean := next(in)
-		if to == "" || c.rng.Float64() >= 1-math.Exp(-hours/mean) {
+		step, mean := next(in)
+		if step == "" || c.rng.Float64() >= 1-math.Exp(-hours/mean) {
 			continue
 		}
-		if _, err := c.store.Transition(ctx, in.ID, gridmap.Transition{To: to, Actor: actor}); err != nil {
-			if gridmap.ErrorCode(err) == gridmap.EConflict {
-				continue // someone moved it meanwhile
-			}
+		if _, err := c.apply(ctx, in.ID, step, to); err != nil {
 			return err
 		}
-		c.Moved++
 	}
 	return nil
 }

@@ -80,6 +80,28 @@ func TestSimulatedCity(t *testing.T) {
 		t.Errorf("%d resolved reports have no resolution time before now", n)
 	}
 
+	// The filled-in hours went round the loop: dispatched to grid staff and departments,
+	// responded to, some returned, some resolved already (callbacks come half a day after).
+	if n := sim(`SELECT count(*) FROM incidents WHERE simulated AND first_dispatched_at IS NOT NULL`); n < filled/2 {
+		t.Errorf("only %d of %d filled-in reports were dispatched", n, filled)
+	}
+	if n := sim(`SELECT count(*) FROM incidents WHERE simulated AND department_code IS NOT NULL`); n == 0 {
+		t.Error("no filled-in report went to a department")
+	}
+	if n := sim(`SELECT count(*) FROM incidents WHERE simulated AND first_responded_at IS NOT NULL`); n == 0 {
+		t.Error("no dispatch was responded to")
+	}
+	if n := sim(`SELECT count(*) FROM incident_events e JOIN incidents i ON i.id = e.incident_id WHERE i.simulated AND e.kind = 'return'`); n == 0 {
+		t.Error("no dispatch was returned (退单)")
+	}
+	if n := sim(`SELECT count(*) FROM incidents WHERE simulated AND resolved_at IS NOT NULL`); n == 0 {
+		t.Error("no filled-in report was resolved in ten hours")
+	}
+	if n := sim(`SELECT count(*) FROM incident_events e JOIN incidents i ON i.id = e.incident_id
+		WHERE i.simulated AND (e.at < i.reported_at OR e.at > '2026-11-24T10:00:00+08')`); n != 0 {
+		t.Errorf("%d steps were recorded before their report or after now", n)
+	}
+
 	// An hour later: about 60 more reports (more in the morning), and open incidents moved.
 	before := city.Reported
 	now = now.Add(time.Hour)
