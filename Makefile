@@ -1,6 +1,7 @@
 # gridmap: two commands do all the set-up (Debian 12, as root, Go installed).
 #   make run   PostGIS (installed and started if DATABASE_URL is unset), migrate, import geodata/,
-#              serve with a simulated city (GRIDMAP_SIMULATE=120 reports an hour; 0 turns it off)
+#              make the demo accounts (printed with their password), serve with a simulated city
+#              (GRIDMAP_SIMULATE=120 reports an hour; 0 turns it off)
 #   make test  the same set-up for a test server, then every test with the race detector
 SHELL := /bin/bash
 GO ?= go
@@ -15,7 +16,8 @@ run: build
 	url="$${DATABASE_URL:-$$(.ci/postgis-up gridmap)}"; \
 	export GRIDMAP_SIMULATE="$${GRIDMAP_SIMULATE:-120}"; \
 	export DATABASE_URL="$$url"; \
-	./bin/gridmap migrate && ./bin/gridmap import geodata && exec ./bin/gridmap serve
+	./bin/gridmap migrate && ./bin/gridmap import geodata && ./bin/gridmap user demo && \
+	exec ./bin/gridmap serve
 
 test:
 	@set -euo pipefail; \
