@@ -879,6 +879,7 @@ func TestBrowserSignIn(t *testing.T) {
 	const password = "longshan's long password"
 	newAccount(t, url, "longshan", "street", "350181003", "王主任", password)
 	newAccount(t, url, "yuping", "street", "350181002", "林主任", "yuping's long password")
+	newAccount(t, url, "helper", "volunteer", "350181003003002", "郑志愿", "the helper's long password")
 	base := "http://" + startApp(t, url, nil).Addr()
 	type failure struct {
 		Status     int
@@ -934,10 +935,16 @@ func TestBrowserSignIn(t *testing.T) {
 			}
 			Coverage string
 		} `json:"signedOut"`
-		Asked []string `json:"asked"`
+		Asked     []string `json:"asked"`
+		Volunteer struct {
+			User, Status, URL string
+			Nav               []link
+			Ready             struct{ Denied bool }
+		} `json:"volunteer"`
 	}
 	runBrowserScript(t, "signin.mjs", base, map[string]string{
-		"GRIDMAP_LOGIN": "longshan", "GRIDMAP_PASSWORD": password, "GRIDMAP_LOCKED_LOGIN": "yuping"}, &res, nil)
+		"GRIDMAP_LOGIN": "longshan", "GRIDMAP_PASSWORD": password, "GRIDMAP_LOCKED_LOGIN": "yuping",
+		"GRIDMAP_VOLUNTEER_LOGIN": "helper", "GRIDMAP_VOLUNTEER_PASSWORD": "the helper's long password"}, &res, nil)
 
 	// The sign-in page in English.
 	if res.EN.Lang != "en" || res.EN.Heading != "Staff sign-in" || res.EN.Submit != "Sign in" || !strings.HasPrefix(res.EN.Title, "Sign in") ||
@@ -1040,6 +1047,17 @@ func TestBrowserSignIn(t *testing.T) {
 	}
 	if !strings.HasPrefix(res.SignedOut.Coverage, base+"/login.html?next=") {
 		t.Errorf("signed out, the coverage page went to %s, want the sign-in page", res.SignedOut.Coverage)
+	}
+	// A volunteer: no coverage offered, and the page asked for says why.
+	v := res.Volunteer
+	if v.User != "郑志愿 · 志愿者 · 融东社区第2网格" {
+		t.Errorf("the volunteer's header says %q", v.User)
+	}
+	if l := coverageLink(v.Nav); l != nil {
+		t.Errorf("the navigation offers a volunteer 网格覆盖: %+v", l)
+	}
+	if !v.Ready.Denied || !strings.Contains(v.Status, "无权查看网格覆盖") || !strings.HasSuffix(v.URL, "/coverage.html") {
+		t.Errorf("a volunteer on the coverage page (%s) sees %q (denied %v), want it told the role may not", v.URL, v.Status, v.Ready.Denied)
 	}
 }
 

@@ -2,7 +2,8 @@
 // streets: the sign-in page in English, the coverage page sending the public to it, a wrong
 // password, a lockout (another login, GRIDMAP_LOCKED_LOGIN, failed until locked), then the
 // street leader of 龙山街道 (GRIDMAP_LOGIN, GRIDMAP_PASSWORD) signing in: who the headers say is
-// signed in, what the coverage page offers and lists, and signing out to the public's view. It
+// signed in, what the coverage page offers and lists, and signing out to the public's view;
+// last a volunteer (GRIDMAP_VOLUNTEER_LOGIN, GRIDMAP_VOLUNTEER_PASSWORD), offered no coverage. It
 // screenshots the sign-in page and the headers at 1366×768 and 1920×1080, and prints what it saw
 // as one JSON object on stdout; cmd/gridmap/browser_test.go judges it.
 //
@@ -171,5 +172,18 @@ await run(async ({page, base, mark, result, shot, expectFailures}) => {
   await page.waitForURL((u) => u.pathname.endsWith('/login.html'));
   result.signedOut.coverage = page.url();
   mark('signed-out');
+
+  // A volunteer may not see figures: no 网格覆盖 in the navigation, and the page, asked for all
+  // the same, says so without asking the server for them.
+  const volunteer = process.env.GRIDMAP_VOLUNTEER_LOGIN;
+  await page.goto(at('/login.html?next=%2F'), {waitUntil: 'load'});
+  await signIn(page, volunteer, process.env.GRIDMAP_VOLUNTEER_PASSWORD);
+  await ready(page);
+  result.volunteer = {user: await signedInAs(page), nav: await nav(page)};
+  await page.goto(at('/coverage.html'), {waitUntil: 'load'});
+  result.volunteer.ready = await ready(page);
+  result.volunteer.status = await page.locator('#status').innerText();
+  result.volunteer.url = page.url();
+  mark('volunteer');
   result.asked = asked;
 }, {viewport: SMALL});
