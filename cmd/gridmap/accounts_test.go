@@ -5,6 +5,19 @@ import (
 	"testing"
 )
 
+// newAccount makes a person's account with one role through the real commands, its password
+// piped in as an operator would, for a browser test to sign in with.
+func newAccount(t *testing.T, url, login, role, scope, name, password string) {
+	t.Helper()
+	args := []string{"user", "add", login, "--role", role, "--scope", scope}
+	if name != "" {
+		args = append(args, "--name", name)
+	}
+	if code, out, stderr := gridmapCmdEnv(t, url, map[string]string{stdinKey: password + "\n"}, args...); code != 0 {
+		t.Fatalf("user add %s: exit %d: %s%s", login, code, out, stderr)
+	}
+}
+
 // newToken makes an account with one role through the real commands and returns an API token
 // acting as it.
 func newToken(t *testing.T, url, login, role, scope string) string {

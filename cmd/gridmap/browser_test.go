@@ -90,10 +90,11 @@ func browserTools(t *testing.T) (node, chromium string) {
 // findings into page, keeps its screenshots, and fails the test for every console error,
 // uncaught exception and failed request it saw, and when it did not get to the end. Every page
 // of the server's it loaded must have come with the Content-Security-Policy: Chromium reports
-// each violation of it as a console error, so a clean run proves the page satisfies it. control,
-// if not nil, does what the script asks of the server (lib.mjs control) and says "ok" or the
-// error.
-func runBrowserScript(t *testing.T, script, base string, page any, control func(cmd string) error) browserRun {
+// each violation of it as a console error, so a clean run proves the page satisfies it. env is
+// more environment for the script: the accounts and tokens the test made for it (lib.mjs account,
+// token). control, if not nil, does what the script asks of the server (lib.mjs control) and
+// says "ok" or the error.
+func runBrowserScript(t *testing.T, script, base string, env map[string]string, page any, control func(cmd string) error) browserRun {
 	t.Helper()
 	node, chromium := browserTools(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
@@ -101,6 +102,9 @@ func runBrowserScript(t *testing.T, script, base string, page any, control func(
 	start := time.Now()
 	cmd := exec.CommandContext(ctx, node, filepath.Join(browserDir, script), base, t.TempDir())
 	cmd.Env = append(os.Environ(), "GRIDMAP_CHROMIUM="+chromium)
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
 	cmd.WaitDelay = 5 * time.Second
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout = &stdout
@@ -491,7 +495,7 @@ func TestBrowserMapPage(t *testing.T) {
 		Scale  string                       `json:"scale"`
 		Toggle struct{ Hidden, Shown int }  `json:"toggle"`
 	}
-	run := runBrowserScript(t, "map.mjs", base, &res, nil)
+	run := runBrowserScript(t, "map.mjs", base, nil, &res, nil)
 
 	if !res.Idle {
 		t.Error("the map did not reach idle (loaded, tiles loaded, not moving)")
@@ -595,16 +599,24 @@ func TestBrowserMapPage(t *testing.T) {
 	}
 }
 
-// TestBrowserWallPage loads the wall display (wall.html) at 1920×1080 on the mini dataset and
-// checks that it shows the key figures of /api/v1/stats, that an incident reported during the
-// test appears in the ticker, flashes on the map and counts in today's figure without a reload,
-// that a server restart shows as "reconnecting" and heals by itself (and the feed resumes), the
-// language switch, and that it fits a 1366×768 screen.
+// TestBrowserWallPage loads the wall display (wall.html) at 1920×1080 on the mini dataset,
+// signed in as the command centre through the sign-in page, and checks that it shows the key
+// figures of /api/v1/stats, that an incident reported during the test by a hotline system with
+// its API token appears in the ticker, flashes on the map and counts in today's figure without a
+// reload, that a server restart shows as "reconnecting" and heals by itself (and the feed
+// resumes), the language switch, and that it fits a 1366×768 screen.
 func TestBrowserWallPage(t *testing.T) {
-	server := newRestartableServer(t, miniDatabase(t))
+	url := miniDatabase(t)
+	const password = "the wall's long password"
+	newAccount(t, url, "wall", "command", "city", "福清市指挥中心", password)
+	env := map[string]string{"GRIDMAP_LOGIN": "wall", "GRIDMAP_PASSWORD": password,
+		"GRIDMAP_TOKEN": newToken(t, url, "hotline-12345", "integration", "city")}
+	server := newRestartableServer(t, url)
 	base := "http://" + server.addr
 	var res struct {
-		Stats struct {
+		User   string   `json:"user"`
+		Shades []string `json:"shades"`
+		Stats  struct {
 			Incidents map[string]float64      `json:"incidents"`
 			Grids     float64                 `json:"grids"`
 			Streets   []struct{ Name string } `json:"by_street"`
@@ -633,8 +645,15 @@ func TestBrowserWallPage(t *testing.T) {
 		Small struct{ Overflow bool }              `json:"small"`
 		Demo  struct{ ZH, EN demoBadge }           `json:"demo"`
 	}
-	run := runBrowserScript(t, "wall.mjs", base, &res, server.control)
+	run := runBrowserScript(t, "wall.mjs", base, env, &res, server.control)
 	labels := apiLabels(t, base)
+
+	if res.User != "福清市指挥中心 · 指挥中心 · 全市" {
+		t.Errorf("the wall's header says %q is signed in, want 福清市指挥中心 · 指挥中心 · 全市", res.User)
+	}
+	if !slices.Equal(res.Shades, []string{"rate", "open"}) {
+		t.Errorf("the command centre may shade the grids by %v, want rate and open", res.Shades)
+	}
 
 	if !strings.Contains(res.Title, "福清市") || !strings.Contains(res.Title, "指挥大屏") {
 		t.Errorf("the wall's title reads %q", res.Title)
@@ -704,22 +723,27 @@ func TestBrowserWallPage(t *testing.T) {
 }
 
 // TestBrowserCoveragePage loads the coverage page (coverage.html) for 龙山街道 of the mini
-// dataset and checks the grids' gaps, that a table row and a grid on the map select each other,
+// dataset, signed in as the leader of its community 融东社区 through the sign-in page the
+// public is sent to, and checks the grids' gaps, that a table row and a grid on the map select each other,
 // the tiling check, the walking distance, the CSV export and the language switch. Grid
 // 350181003003001 is renamed to a spreadsheet formula, which the page must show as its name and
 // the CSV must neutralise.
 func TestBrowserCoveragePage(t *testing.T) {
 	const formula = `=HYPERLINK("x")`
-	base := miniServer(t, datasettest.Edit{File: "grids.geojson", Old: `"name":"融东社区第1网格"`, New: `"name":"=HYPERLINK(\"x\")"`})
+	url := miniDatabase(t, datasettest.Edit{File: "grids.geojson", Old: `"name":"融东社区第1网格"`, New: `"name":"=HYPERLINK(\"x\")"`})
+	const password = "rongdong's long password"
+	newAccount(t, url, "rongdong", "community", "350181003003", "陈主任", password)
+	base := "http://" + startApp(t, url, nil).Addr()
 	type row struct {
 		Code  string   `json:"code"`
 		Gaps  []string `json:"gaps"`
 		Cells []string `json:"cells"`
 	}
 	var res struct {
-		Ready    map[string]any    `json:"ready"`
-		Rows     []row             `json:"rows"`
-		Cards    map[string]string `json:"cards"`
+		SignIn   struct{ URL, Back, User string } `json:"signIn"`
+		Ready    map[string]any                   `json:"ready"`
+		Rows     []row                            `json:"rows"`
+		Cards    map[string]string                `json:"cards"`
 		Tiling   struct{ Problems, Text string }
 		Hotspots string `json:"hotspots"`
 		Row      struct {
@@ -738,8 +762,18 @@ func TestBrowserCoveragePage(t *testing.T) {
 		Demo       struct{ ZH, EN demoBadge }          `json:"demo"`
 		Simulating struct{ ZH, EN demoBadge }          `json:"simulating"`
 	}
-	runBrowserScript(t, "coverage.mjs", base, &res, nil)
+	runBrowserScript(t, "coverage.mjs", base, map[string]string{"GRIDMAP_LOGIN": "rongdong", "GRIDMAP_PASSWORD": password}, &res, nil)
 	labels := apiLabels(t, base)
+
+	if want := base + "/login.html?next=" + neturl.QueryEscape("/coverage.html?street=350181003"); res.SignIn.URL != want {
+		t.Errorf("the public asking for the coverage page was sent to %s, want %s", res.SignIn.URL, want)
+	}
+	if !strings.HasPrefix(res.SignIn.Back, base+"/coverage.html?street=350181003") {
+		t.Errorf("signed in, the page went on to %s, want back to the coverage page of 350181003", res.SignIn.Back)
+	}
+	if res.SignIn.User != "陈主任 · 社区负责人 · 融东社区" {
+		t.Errorf("the header says %q is signed in, want 陈主任 · 社区负责人 · 融东社区", res.SignIn.User)
+	}
 
 	gaps := map[string][]string{}
 	for _, r := range res.Rows {
@@ -833,10 +867,206 @@ func TestBrowserCoveragePage(t *testing.T) {
 	}
 }
 
+// TestBrowserSignIn signs in and out through the pages on a server holding two streets, 龙山街道
+// (350181003) and 玉屏街道 (350181002): the sign-in page in English; the coverage page sending the
+// public to it; a wrong password and a lockout, each with its message; then the street leader of
+// 龙山街道, whom every page's header names with their role and scope, back on the coverage
+// page, which offers only their street and lists only its grids and never asks the server of the
+// other street; and signing out, after which the header offers to sign in and 网格覆盖 leads to
+// the sign-in page.
+func TestBrowserSignIn(t *testing.T) {
+	url := twoStreets(t)
+	const password = "longshan's long password"
+	newAccount(t, url, "longshan", "street", "350181003", "王主任", password)
+	newAccount(t, url, "yuping", "street", "350181002", "林主任", "yuping's long password")
+	newAccount(t, url, "helper", "volunteer", "350181003003002", "郑志愿", "the helper's long password")
+	base := "http://" + startApp(t, url, nil).Addr()
+	type failure struct {
+		Status     int
+		Kind, Text string
+	}
+	type link struct {
+		Page, Text, Href string
+		Locked           bool
+	}
+	type header struct {
+		Text, SignedIn   string
+		Height           int
+		Inside, Overflow bool
+	}
+	var res struct {
+		EN struct {
+			Title, Lang, Heading, Submit string
+			Labels                       []string
+			Wrong                        failure
+		} `json:"en"`
+		Public struct {
+			Nav    []link `json:"nav"`
+			Header header `json:"header"`
+		} `json:"public"`
+		Redirect string                         `json:"redirect"`
+		ZH       struct{ Heading, Lang string } `json:"zh"`
+		Wrong    struct {
+			failure
+			URL, Password string
+		} `json:"wrong"`
+		Lockout  []failure `json:"lockout"`
+		LockedEN string    `json:"lockedEN"`
+		Back     string    `json:"back"`
+		Coverage struct {
+			User, UserEN string
+			Header       header
+			Nav          []link
+			Streets      [][2]string
+			Communities  []string
+			Rows, Grids  []string
+		} `json:"coverage"`
+		City, Wall struct {
+			User          string
+			Header, Small header
+		}
+		SignedOut struct {
+			User   string
+			Header header
+			Nav    []link
+			Me     struct {
+				SignedIn bool              `json:"signed_in"`
+				Actions  map[string]string `json:"actions"`
+			}
+			Coverage string
+		} `json:"signedOut"`
+		Asked     []string `json:"asked"`
+		Volunteer struct {
+			User, Status, URL string
+			Nav               []link
+			Ready             struct{ Denied bool }
+		} `json:"volunteer"`
+	}
+	runBrowserScript(t, "signin.mjs", base, map[string]string{
+		"GRIDMAP_LOGIN": "longshan", "GRIDMAP_PASSWORD": password, "GRIDMAP_LOCKED_LOGIN": "yuping",
+		"GRIDMAP_VOLUNTEER_LOGIN": "helper", "GRIDMAP_VOLUNTEER_PASSWORD": "the helper's long password"}, &res, nil)
+
+	// The sign-in page in English.
+	if res.EN.Lang != "en" || res.EN.Heading != "Staff sign-in" || res.EN.Submit != "Sign in" || !strings.HasPrefix(res.EN.Title, "Sign in") ||
+		!slices.Equal(res.EN.Labels, []string{"Login", "Password"}) {
+		t.Errorf("the sign-in page in English: %+v", res.EN)
+	}
+	if res.EN.Wrong.Status != 401 || res.EN.Wrong.Text != "Wrong login or password. Please try again." {
+		t.Errorf("a wrong password in English: %+v", res.EN.Wrong)
+	}
+	// The public: a sign-in link, and 网格覆盖 leads to the sign-in page.
+	coverageLink := func(nav []link) *link {
+		for i := range nav {
+			if nav[i].Page == "coverage" {
+				return &nav[i]
+			}
+		}
+		return nil
+	}
+	for _, v := range []struct {
+		who    string
+		nav    []link
+		header header
+	}{{"the public", res.Public.Nav, res.Public.Header}, {"once signed out", res.SignedOut.Nav, res.SignedOut.Header}} {
+		if l := coverageLink(v.nav); l != nil && (!l.Locked || !strings.HasPrefix(l.Href, "/login.html?next=")) {
+			t.Errorf("for %s the navigation's 网格覆盖 leads to %q (locked %v), want the sign-in page or no link", v.who, l.Href, l.Locked)
+		}
+		if v.header.SignedIn != "false" || v.header.Text != "登录" {
+			t.Errorf("for %s the header's user box reads %+v, want a 登录 link", v.who, v.header)
+		}
+	}
+	if want := base + "/login.html?next=" + neturl.QueryEscape("/coverage.html"); res.Redirect != want || res.ZH.Lang != "zh-CN" || res.ZH.Heading != "工作人员登录" {
+		t.Errorf("the public asking for the coverage page was sent to %s (%+v), want %s in Chinese", res.Redirect, res.ZH, want)
+	}
+	// A wrong password and a lockout.
+	if w := res.Wrong; w.Status != 401 || w.Kind != "login.wrong" || w.Text != "登录名或密码错误，请重新输入。" || !strings.Contains(w.URL, "/login.html") || w.Password != "" {
+		t.Errorf("a wrong password: %+v; want the message, the page kept and the password cleared", w)
+	}
+	if n := len(res.Lockout); n == 0 || res.Lockout[n-1].Status != 429 {
+		t.Fatalf("failing again and again never locked the login: %+v", res.Lockout)
+	}
+	for _, f := range res.Lockout[:len(res.Lockout)-1] {
+		if f.Status != 401 || f.Kind != "login.wrong" {
+			t.Errorf("a failure before the lockout: %+v", f)
+		}
+	}
+	locked := res.Lockout[len(res.Lockout)-1]
+	if locked.Kind != "login.locked" || !strings.Contains(locked.Text, "暂时锁定") || !strings.Contains(locked.Text, "15 分钟后再试") {
+		t.Errorf("the lockout reads %+v; want it locked and to wait 15 分钟", locked)
+	}
+	if !strings.Contains(res.LockedEN, "Try again in 15 min") {
+		t.Errorf("the lockout in English reads %q", res.LockedEN)
+	}
+	// Signed in, back on the coverage page: only 龙山街道.
+	if !strings.HasPrefix(res.Back, base+"/coverage.html") {
+		t.Errorf("signed in, the page went on to %s, want back to the coverage page", res.Back)
+	}
+	const who = "王主任 · 街道负责人 · 龙山街道"
+	for _, p := range []struct{ page, user string }{{"the coverage page", res.Coverage.User}, {"the city map", res.City.User}, {"the wall", res.Wall.User}} {
+		if p.user != who {
+			t.Errorf("%s's header says %q is signed in, want %s", p.page, p.user, who)
+		}
+	}
+	if res.Coverage.UserEN != "王主任 · street leader · 龙山街道" {
+		t.Errorf("in English the header says %q", res.Coverage.UserEN)
+	}
+	for _, h := range []struct {
+		where string
+		h     header
+	}{{"coverage 1366×768", res.Coverage.Header}, {"city 1920×1080", res.City.Header}, {"city 1366×768", res.City.Small},
+		{"wall 1920×1080", res.Wall.Header}, {"wall 1366×768", res.Wall.Small}} {
+		if !h.h.Inside || h.h.Overflow || h.h.SignedIn != "true" {
+			t.Errorf("%s: the header's user box %+v does not fit on the screen", h.where, h.h)
+		}
+	}
+	if !slices.Equal(res.Coverage.Streets, [][2]string{{"350181003", "龙山街道"}}) {
+		t.Errorf("the street chooser offers %v, want only 龙山街道", res.Coverage.Streets)
+	}
+	if len(res.Coverage.Rows) == 0 || len(res.Coverage.Rows) != len(res.Coverage.Grids) {
+		t.Errorf("the coverage table lists %v of the grids %v", res.Coverage.Rows, res.Coverage.Grids)
+	}
+	for _, code := range append(append([]string{}, res.Coverage.Rows...), res.Coverage.Communities...) {
+		if code != "" && !strings.HasPrefix(code, "350181003") {
+			t.Errorf("the coverage page offers or lists %s, outside 龙山街道", code)
+		}
+	}
+	if l := coverageLink(res.Coverage.Nav); l == nil || l.Locked {
+		t.Errorf("signed in as a street leader, the navigation offers 网格覆盖 as %+v", l)
+	}
+	if len(res.Asked) == 0 {
+		t.Error("the coverage page asked the server nothing")
+	}
+	for _, a := range res.Asked {
+		if strings.Contains(a, "350181002") {
+			t.Errorf("the coverage page asked the server %s, of the other street", a)
+		}
+	}
+	// Signed out: the public again.
+	if res.SignedOut.User != "" || res.SignedOut.Me.SignedIn || len(res.SignedOut.Me.Actions) != 1 {
+		t.Errorf("after signing out the header names %q and the server says %+v", res.SignedOut.User, res.SignedOut.Me)
+	}
+	if !strings.HasPrefix(res.SignedOut.Coverage, base+"/login.html?next=") {
+		t.Errorf("signed out, the coverage page went to %s, want the sign-in page", res.SignedOut.Coverage)
+	}
+	// A volunteer: no coverage offered, and the page asked for says why.
+	v := res.Volunteer
+	if v.User != "郑志愿 · 志愿者 · 融东社区第2网格" {
+		t.Errorf("the volunteer's header says %q", v.User)
+	}
+	if l := coverageLink(v.Nav); l != nil {
+		t.Errorf("the navigation offers a volunteer 网格覆盖: %+v", l)
+	}
+	if !v.Ready.Denied || !strings.Contains(v.Status, "无权查看网格覆盖") || !strings.HasSuffix(v.URL, "/coverage.html") {
+		t.Errorf("a volunteer on the coverage page (%s) sees %q (denied %v), want it told the role may not", v.URL, v.Status, v.Ready.Denied)
+	}
+}
+
 // TestBrowserPortal embeds the wall in a page of another origin, as a command-centre portal
 // would, with GRIDMAP_FRAME_ANCESTORS and GRIDMAP_CORS_ORIGINS naming that origin: the wall
-// loads and draws inside the frame without a console error, and the portal's script reads the
-// API and reports an incident across origins, seeing the headers CORS exposes.
+// loads and draws inside the frame without a console error (as the public's), and the portal's
+// script reads the API and reports an incident across origins with an API token, seeing the
+// headers CORS exposes: Authorization must be an allowed header, and a report without it is
+// refused with an answer the portal can read.
 func TestBrowserPortal(t *testing.T) {
 	portal := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -845,8 +1075,9 @@ func TestBrowserPortal(t *testing.T) {
 			html.EscapeString(r.URL.Query().Get("wall")))
 	}))
 	t.Cleanup(portal.Close)
-	t.Setenv("GRIDMAP_PORTAL_URL", portal.URL)
-	app := startApp(t, miniDatabase(t), map[string]string{
+	url := miniDatabase(t)
+	env := map[string]string{"GRIDMAP_PORTAL_URL": portal.URL, "GRIDMAP_TOKEN": newToken(t, url, "portal", "integration", "city")}
+	app := startApp(t, url, map[string]string{
 		"GRIDMAP_FRAME_ANCESTORS": "'self' " + portal.URL,
 		"GRIDMAP_CORS_ORIGINS":    portal.URL,
 	})
@@ -857,14 +1088,14 @@ func TestBrowserPortal(t *testing.T) {
 			Grids int    `json:"grids"`
 		} `json:"wall"`
 		API struct {
-			Stats, Created, Retried int
-			Today                   *int   `json:"today"`
-			Location                string `json:"location"`
-			RequestID               string `json:"requestID"`
-			Replayed                string `json:"replayed"`
+			Stats, Created, Retried, Read, Anonymous int
+			Today                                    *int   `json:"today"`
+			Location                                 string `json:"location"`
+			RequestID                                string `json:"requestID"`
+			Replayed                                 string `json:"replayed"`
 		} `json:"api"`
 	}
-	runBrowserScript(t, "portal.mjs", "http://"+app.Addr(), &res, nil)
+	runBrowserScript(t, "portal.mjs", "http://"+app.Addr(), env, &res, nil)
 	if res.Origin != portal.URL {
 		t.Errorf("the portal page ran at %s, want %s", res.Origin, portal.URL)
 	}
@@ -881,15 +1112,25 @@ func TestBrowserPortal(t *testing.T) {
 	if a.Retried != 200 || a.Replayed != "true" {
 		t.Errorf("the portal's retry: status %d, Idempotent-Replayed %q", a.Retried, a.Replayed)
 	}
+	if a.Read != 200 {
+		t.Errorf("the portal read its report back with its token: status %d, want 200", a.Read)
+	}
+	if a.Anonymous != 401 {
+		t.Errorf("the portal's report without a token: status %d, want 401 (readable across origins)", a.Anonymous)
+	}
 }
 
 // TestBrowserBundledPages tours the three pages on the bundled Fuqing dataset, as a person
 // would look at them: no errors, features drawn, and screenshots at the sizes they are made
-// for (the wall at 1920×1080 and 3840×2160).
+// for (the wall at 1920×1080 and 3840×2160); the coverage page signed in as the demo's command
+// centre, made by gridmap user demo as make run does.
 func TestBrowserBundledPages(t *testing.T) {
 	url := testdb.New(t)
 	if code, _, stderr := gridmapCmd(t, url, "import", "-q", geodataDir()); code != 0 {
 		t.Fatalf("import: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := gridmapCmd(t, url, "user", "demo"); code != 0 {
+		t.Fatalf("user demo: exit %d: %s", code, stderr)
 	}
 	base := "http://" + startApp(t, url, nil).Addr()
 	var res struct {
@@ -899,10 +1140,11 @@ func TestBrowserBundledPages(t *testing.T) {
 		Coverage struct {
 			Rows     int            `json:"rows"`
 			Rendered map[string]int `json:"rendered"`
+			User     string         `json:"user"`
 		} `json:"coverage"`
 		CityLabels map[string]int `json:"cityLabels"`
 	}
-	runBrowserScript(t, "tour.mjs", base, &res, nil)
+	runBrowserScript(t, "tour.mjs", base, map[string]string{"GRIDMAP_LOGIN": "command", "GRIDMAP_PASSWORD": DemoPassword}, &res, nil)
 	if res.City["grids-fill"] < 100 || res.City["incidents-cluster"] == 0 {
 		t.Errorf("the city map drew %v", res.City)
 	}
@@ -914,6 +1156,9 @@ func TestBrowserBundledPages(t *testing.T) {
 	}
 	if res.Coverage.Rows < 50 || res.Coverage.Rendered["grids-fill"] == 0 {
 		t.Errorf("the coverage page lists %d grids and drew %v", res.Coverage.Rows, res.Coverage.Rendered)
+	}
+	if !strings.Contains(res.Coverage.User, "指挥中心 · 全市") {
+		t.Errorf("the coverage page's header says %q is signed in, want the command centre, city-wide", res.Coverage.User)
 	}
 }
 
@@ -1000,6 +1245,74 @@ process.stdout.write(JSON.stringify({cells: ins.map(csvCell), row: csvRow(ins)})
 	}
 }
 
+// TestSafeNext runs the sign-in page's choice of where to go once signed in (static/js/next.js)
+// under Node on what a link may put in ?next=: paths of the site are kept, anything that would
+// leave it — another site's address, a scheme-relative //host, a backslash, a tab the URL parser
+// drops, a javascript: URL — or leave the site's root, or loop back to the sign-in page, gives
+// the site's root.
+func TestSafeNext(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Fatal("node is not on PATH; run .ci/test-tools-up (as root)")
+	}
+	module, err := filepath.Abs("../../static/js/next.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const origin = "http://gridmap.example:8080"
+	tests := []struct {
+		name, next, root, want string
+	}{
+		{"a page", "/coverage.html?street=350181003", "/", origin + "/coverage.html?street=350181003"},
+		{"the city map", "/", "/", origin + "/"},
+		{"with a fragment", "/#12/25.73/119.38", "/", origin + "/#12/25.73/119.38"},
+		{"nothing", "", "/", origin + "/"},
+		{"another site", "https://evil.example/login.html", "/", origin + "/"},
+		{"scheme-relative", "//evil.example/", "/", origin + "/"},
+		{"backslash", "/\\evil.example/", "/", origin + "/"},
+		{"tab", "/\t/evil.example/", "/", origin + "/"},
+		{"line break", "/\n/evil.example/", "/", origin + "/"},
+		{"javascript", "javascript:alert(1)", "/", origin + "/"},
+		{"relative", "coverage.html", "/", origin + "/"},
+		{"the sign-in page", "/login.html?next=/login.html", "/", origin + "/"},
+		{"encoded slashes stay a path", "/%2F%2Fevil.example", "/", origin + "/%2F%2Fevil.example"},
+		{"under a sub-path", "/gridmap/wall.html?lang=en", "/gridmap/", origin + "/gridmap/wall.html?lang=en"},
+		{"outside the sub-path", "/other/", "/gridmap/", origin + "/gridmap/"},
+		{"the sign-in page under a sub-path", "/gridmap/login.html", "/gridmap/", origin + "/gridmap/"},
+	}
+	type arg struct{ Next, Root string }
+	ins := make([]arg, len(tests))
+	for i, tt := range tests {
+		ins[i] = arg{tt.next, tt.root}
+	}
+	input, err := json.Marshal(ins)
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := `import {safeNext} from ` + strconv.Quote("file://"+filepath.ToSlash(module)) + `;
+let s = ''; for await (const b of process.stdin) s += b;
+process.stdout.write(JSON.stringify(JSON.parse(s).map((x) => safeNext(x.Next, ` + strconv.Quote(origin) + `, x.Root))));`
+	cmd := exec.Command(node, "--input-type=module", "-e", script)
+	cmd.Stdin = bytes.NewReader(input)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("node: %v\n%s", err, stderr.String())
+	}
+	var got []string
+	if err := json.Unmarshal(out, &got); err != nil || len(got) != len(tests) {
+		t.Fatalf("node printed %s (%v)", out, err)
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got[i] != tt.want {
+				t.Errorf("safeNext(%q, root %s) = %q, want %q", ins[i].Next, tt.root, got[i], tt.want)
+			}
+		})
+	}
+}
+
 // TestBrowserYearAhead runs the server a year ahead of the machine's clock (GRIDMAP_CLOCK), as
 // a demo may, with the mini dataset's incidents in the days before that clock and its divisions
 // marked real. The browser keeps the machine's clock; the wall must still show the server's
@@ -1041,7 +1354,7 @@ func TestBrowserYearAhead(t *testing.T) {
 			Demo    demoBadge `json:"demo"`
 		} `json:"city"`
 	}
-	runBrowserScript(t, "yearahead.mjs", "http://"+app.Addr(), &res, nil)
+	runBrowserScript(t, "yearahead.mjs", "http://"+app.Addr(), nil, &res, nil)
 
 	day := func(at time.Time) string { return at.In(gridmap.ChinaTime).Format("2006-01-02") }
 	if d := res.SiteBefore.Now.Sub(start.Add(ahead)); d < -time.Minute || d > time.Minute || res.SiteBefore.Demo {

@@ -137,9 +137,12 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 // TestBrowserSettingsReachTheServer: GRIDMAP_FRAME_ANCESTORS and GRIDMAP_CORS_ORIGINS, as
-// gridmap reads them from the environment, govern what the server sends.
+// gridmap reads them from the environment, govern what the server sends. The incident list
+// is read with an API token, as a portal's script would, so the preflight must allow
+// Authorization.
 func TestBrowserSettingsReachTheServer(t *testing.T) {
 	a, url := miniApp(t)
+	tok := commandToken(t, url)
 	b := startApp(t, url, map[string]string{
 		"GRIDMAP_FRAME_ANCESTORS": "'self' https://portal.example.cn",
 		"GRIDMAP_CORS_ORIGINS":    "https://portal.example.cn,http://10.1.2.3:8080",
@@ -167,7 +170,9 @@ func TestBrowserSettingsReachTheServer(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			header := []string{"Origin", tt.origin}
 			if tt.method == "OPTIONS" {
-				header = append(header, "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "content-type,idempotency-key")
+				header = append(header, "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "authorization,content-type,idempotency-key")
+			} else {
+				header = append(header, "Authorization", "Bearer "+tok)
 			}
 			resp, body := fetch(t, tt.method, tt.base+"/api/v1/incidents", "", header...)
 			if resp.StatusCode != tt.status {
@@ -176,8 +181,9 @@ func TestBrowserSettingsReachTheServer(t *testing.T) {
 			if got := resp.Header.Get("Access-Control-Allow-Origin"); got != tt.wantOrigin {
 				t.Errorf("Access-Control-Allow-Origin %q, want %q", got, tt.wantOrigin)
 			}
-			if tt.method == "OPTIONS" && !strings.Contains(resp.Header.Get("Access-Control-Allow-Headers"), "Idempotency-Key") {
-				t.Errorf("the preflight allows the headers %q", resp.Header.Get("Access-Control-Allow-Headers"))
+			if allowed := resp.Header.Get("Access-Control-Allow-Headers"); tt.method == "OPTIONS" &&
+				(!strings.Contains(allowed, "Idempotency-Key") || !strings.Contains(allowed, "Authorization")) {
+				t.Errorf("the preflight allows the headers %q, want Authorization and Idempotency-Key among them", allowed)
 			}
 			if resp.Header.Get("Content-Security-Policy") == "" {
 				t.Error("no Content-Security-Policy")

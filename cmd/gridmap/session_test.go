@@ -118,6 +118,11 @@ func TestSessionCookieAndCSRF(t *testing.T) {
 	if resp.StatusCode != 401 {
 		t.Errorf("the signed-out cookie still reads an incident: %d", resp.StatusCode)
 	}
+	// Signed out, who am I is the public, whose actions are a map like everyone's.
+	if status, _, body := b.do(t, "GET", base+"/api/v1/me", "", nil); status != 200 || !strings.Contains(body, `"signed_in":false`) ||
+		!strings.Contains(body, `"actions":{"read":"city"}`) {
+		t.Errorf("who am I after signing out: %d %s", status, body)
+	}
 	// Behind an HTTPS proxy the cookie is Secure.
 	_, h, _ = (&signedIn{client: &http.Client{}}).do(t, "POST", base+"/api/v1/session", `{"login":"longshan","password":"longshan's password"}`, map[string]string{"X-Forwarded-Proto": "https"})
 	if !strings.Contains(strings.ToLower(h.Get("Set-Cookie")), "; secure") {

@@ -109,15 +109,16 @@ func toUserJSON(u gridmap.User) userJSON {
 
 // meJSON says who the caller is and what they may do where, for the pages to show and to
 // offer only what is allowed.
+// The actions are a map of action to scope for everyone, the public's only read in the city.
 func (s *Server) meJSON(c *fiber.Ctx, p gridmap.Principal, csrf string, expires time.Time) fiber.Map {
-	if p.Anonymous() {
-		return fiber.Map{"signed_in": false, "actions": []string{gridmap.ActRead}}
-	}
 	actions := fiber.Map{}
 	for _, a := range gridmap.Actions {
 		if sc := p.ScopeFor(a); len(sc) > 0 {
 			actions[a] = sc.String()
 		}
+	}
+	if p.Anonymous() {
+		return fiber.Map{"signed_in": false, "actions": actions}
 	}
 	out := fiber.Map{"signed_in": true, "via": p.Via, "user": toUserJSON(*p.User), "actions": actions}
 	if csrf != "" {

@@ -1,20 +1,25 @@
-// api.js: the client of gridmap's read API. Paths are resolved against the site root (the folder
+// api.js: the client of gridmap's API. Paths are resolved against the site root (the folder
 // above js/), so the pages work behind a reverse proxy that mounts gridmap under a sub-path.
 // Also what every page learns from the server before it draws (boot): the labels of every code
-// and the server's clock, by which the pages reckon "today" and "the last N days".
+// and the server's clock, by which the pages reckon "today" and "the last N days"; and who is
+// signed in (whoami), with the one place that sends the session's CSRF token with writes and
+// sends a page that needs a signed-in caller to the sign-in page when the server asks for one.
 
-import {setCodeLabels} from './i18n.js';
+import {setCodeLabels, lang} from './i18n.js';
+import {PUBLIC} from './access.js';
 
 // ROOT is the site root URL, e.g. http://host/ or http://host/gridmap/.
 export const ROOT = new URL('../', import.meta.url);
 
-// APIError carries the HTTP status and the RFC 9457 problem body the server sent.
+// APIError carries the HTTP status and the RFC 9457 problem body the server sent, and for a
+// 429 the seconds it asked to wait (Retry-After).
 export class APIError extends Error {
-  constructor(url, status, problem) {
+  constructor(url, status, problem, retryAfter = null) {
     super(`${problem?.detail || problem?.title || `HTTP ${status}`} (${new URL(url).pathname})`);
     this.name = 'APIError';
     this.status = status;
     this.problem = problem;
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -31,12 +36,37 @@ export function apiURL(path, params = {}) {
 export async function getJSON(path, params = {}, {signal} = {}) {
   const url = apiURL(path, params);
   const resp = await fetch(url, {headers: {Accept: 'application/json, application/geo+json'}, signal, cache: 'no-cache'});
-  if (!resp.ok) {
-    let problem = null;
-    try { problem = await resp.json(); } catch { /* not JSON */ }
-    throw new APIError(url.href, resp.status, problem);
+  return answer(url, resp);
+}
+
+// send makes a change: method (POST, PUT, DELETE) on path with body as JSON, the session's CSRF
+// token in X-CSRF-Token (a page of another site can make the browser send the cookie, but
+// cannot read the token) and any other headers. It resolves with the answer's JSON, or null
+// when there is none.
+export async function send(method, path, body, {headers = {}, signal} = {}) {
+  const url = apiURL(path);
+  const h = {Accept: 'application/json', ...headers};
+  if (body !== undefined) h['Content-Type'] = 'application/json';
+  if (csrfToken) h[CSRF_HEADER] = csrfToken;
+  const resp = await fetch(url, {method, headers: h, body: body === undefined ? undefined : JSON.stringify(body), signal});
+  return answer(url, resp);
+}
+
+const CSRF_HEADER = 'X-CSRF-Token';
+
+// answer reads a response: its JSON, or an APIError. A 401 on a page that needs a signed-in
+// caller (requireSignIn) sends the browser to the sign-in page instead, and never settles: the
+// page is being left.
+async function answer(url, resp) {
+  if (resp.ok) return resp.status === 204 ? null : resp.json();
+  if (resp.status === 401 && signInRequired) {
+    goSignIn();
+    return new Promise(() => {});
   }
-  return resp.json();
+  let problem = null;
+  try { problem = await resp.json(); } catch { /* not JSON */ }
+  const wait = Number(resp.headers.get('Retry-After'));
+  throw new APIError(url.href, resp.status, problem, Number.isFinite(wait) && wait > 0 ? wait : null);
 }
 
 // api names the read API's resources; params filter them the way the API allows.
@@ -58,7 +88,75 @@ export const api = {
   coverage: (params, opts) => getJSON('api/v1/coverage', params, opts),
   tiling: (params, opts) => getJSON('api/v1/tiling', params, opts),
   hotspots: (params, opts) => getJSON('api/v1/hotspots', params, opts),
+  // The public incident features (OGC API Features), oldest first: {features, numberMatched}.
+  publicIncidents: (params, opts) => getJSON('ogc/collections/incidents/items', params, opts),
 };
+
+// Who is signed in. GET /api/v1/me says it once per page load (whoami); the answer has
+// signed_in, user (name, roles with their role_zh, role_en and scope), actions (action -> scope,
+// see access.js) and, for a browser's session, the CSRF token send puts on writes.
+let meState = PUBLIC;
+let mePromise = null;
+let csrfToken = '';
+let signInRequired = false;
+const meListeners = new Set();
+
+function setMe(answer) {
+  meState = answer?.signed_in ? answer : {...PUBLIC, ...answer, actions: answer?.actions ?? PUBLIC.actions};
+  csrfToken = answer?.csrf_token ?? '';
+  for (const fn of meListeners) fn(meState);
+  return meState;
+}
+
+// whoami resolves with who is signed in, asking the server once per page (again with fresh).
+// A failure is not kept.
+export function whoami({fresh = false} = {}) {
+  if (fresh) mePromise = null;
+  mePromise ??= getJSON('api/v1/me').then(setMe).catch((err) => {
+    mePromise = null;
+    throw err;
+  });
+  return mePromise;
+}
+
+// me is who whoami last said is signed in (the public until it has answered).
+export function me() { return meState; }
+
+// onMe calls fn with me() each time the server has said who is signed in.
+export function onMe(fn) {
+  meListeners.add(fn);
+  return () => meListeners.delete(fn);
+}
+
+// signIn starts a session (POST /api/v1/session): the server sets the cookie and answers as
+// GET /api/v1/me does. A wrong login or password is an APIError with status 401, too many
+// failures one with 429 and retryAfter.
+export async function signIn(login, password) {
+  return setMe(await send('POST', 'api/v1/session', {login, password}));
+}
+
+// signOut ends the session (DELETE /api/v1/session, with the CSRF token).
+export async function signOut() {
+  await send('DELETE', 'api/v1/session');
+  setMe(PUBLIC);
+}
+
+// requireSignIn declares that the page shows nothing to the public: from now on a 401 from the
+// server sends the browser to the sign-in page, which brings it back here.
+export function requireSignIn() { signInRequired = true; }
+
+// signInURL is the sign-in page's address, asked to return to next (by default the page shown)
+// once signed in.
+export function signInURL(next = location.pathname + location.search + location.hash) {
+  const url = new URL('login.html', ROOT);
+  url.searchParams.set('next', next);
+  if (lang() !== 'zh-CN') url.searchParams.set('lang', lang());
+  return url;
+}
+
+// goSignIn leaves for the sign-in page, which returns here; the page left is not kept in the
+// history, so going back does not bounce off it again.
+export function goSignIn() { location.replace(signInURL()); }
 
 // The server's clock. The server keeps one clock (GRIDMAP_CLOCK may set it a year ahead for a
 // demo or a test) and counts "today" by it; a page that reckoned by the browser's clock would

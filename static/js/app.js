@@ -10,7 +10,7 @@ import {createMap, setLabels, followGridLabels, setIncidentFilter, selectGrid, f
   relocalise} from './map.js';
 import {Panel} from './legend.js';
 import {PopupController, gridContent, placeContent, incidentContent} from './popup.js';
-import {mountNav, mountLangSwitch, mountDemoBadge} from './nav.js';
+import {mountNav, mountLangSwitch, mountDemoBadge, mountUser} from './nav.js';
 import {OPEN_STATUSES, DONE_STATUSES} from './layers.js';
 import {h} from './dom.js';
 
@@ -33,6 +33,7 @@ function incidentParams(f = filter) {
 let status = null; // the line over the map: loading, or what went wrong; null hides it
 i18n.apply(document);
 mountNav($('nav'), 'city');
+mountUser($('user'));
 mountLangSwitch();
 mountDemoBadge($('demo'));
 // The code labels and the server's clock before anything is drawn: the filter's period counts

@@ -5,16 +5,21 @@
 // grids (GET /api/v1/tiling), the grids with the most incidents per 100 households
 // (GET /api/v1/hotspots), and a sortable table of the grids, linked to the map both ways, that
 // exports as CSV. The selection is kept in the URL (?street=&community=&walk=).
+// The page is for signed-in staff: the public is sent to the sign-in page, which brings them
+// back; the street and community choosers offer what lies in the caller's read_figures scope
+// (a street leader their street, a community leader or grid worker their community), and the
+// server filters every figure to it.
 // window.gridmap = {map, ready, coverage} is there for tests and the console.
 
 import * as i18n from './i18n.js';
-import {api, boot, cstMidnight, cstDate} from './api.js';
+import {api, boot, cstMidnight, cstDate, whoami, me, requireSignIn, goSignIn} from './api.js';
+import {can, touches} from './access.js';
 import {createMap, setLabels, selectGrid, featureAt, boundsOf, whenIdle, relocalise, setGroupVisible} from './map.js';
 import {gridLayers, boundaryLayers, selectedGridLine, placeLayers, labelLayers, walkRingLayers, walkRingRadius, THEME,
   stationColor} from './layers.js';
 import {PopupController, placeContent} from './popup.js';
 import {labelPoints} from './geom.js';
-import {mountNav, mountLangSwitch, mountDemoBadge} from './nav.js';
+import {mountNav, mountLangSwitch, mountDemoBadge, mountUser} from './nav.js';
 import {swatch} from './legend.js';
 import {h} from './dom.js';
 import {csvRow} from './csv.js';
@@ -85,8 +90,10 @@ const layers = [
   ...labelLayers({gridMinZoom: 14}),
 ];
 
+requireSignIn();
 i18n.apply(document);
 mountNav($('nav'), 'coverage');
+mountUser($('user'));
 mountLangSwitch();
 mountDemoBadge($('demo'));
 const map = createMap($('map'), {layers});
@@ -96,12 +103,26 @@ const popups = new PopupController(map, (s) => placeContent(s.props, s.layer, st
 
 // start loads the streets while the map loads, and the code labels and the server's clock
 // (boot: the gaps' names, the incidents' 30 days) before anything is drawn with them.
+// The figures are read_figures: the caller's scope for it decides which streets and
+// communities the choosers offer.
+const FIGURES = 'read_figures';
+
 async function start() {
   setStatus('app.loading');
+  const who = await whoami();
+  if (!who.signed_in) {
+    goSignIn();
+    return new Promise(() => {}); // the page is being left
+  }
+  if (!can(who, FIGURES)) {
+    setStatus('cov.denied', null, true);
+    return {street: '', grids: 0, denied: true};
+  }
   const loaded = new Promise((resolve) => map.once('load', resolve));
   const [streets] = await Promise.all([api.streets(), loaded, boot()]);
-  state.streets = [...streets.features].sort((a, b) => a.properties.code.localeCompare(b.properties.code));
-  for (const f of state.streets) state.names.set(f.properties.code, f.properties.name);
+  for (const f of streets.features) state.names.set(f.properties.code, f.properties.name);
+  state.streets = streets.features.filter((f) => touches(who, FIGURES, f.properties.code))
+    .sort((a, b) => a.properties.code.localeCompare(b.properties.code));
   setLabels(map, {streets});
   if (!state.streets.some((f) => f.properties.code === state.street)) state.street = state.streets[0]?.properties.code ?? '';
   renderToolbar();
@@ -118,7 +139,8 @@ async function loadStreet() {
   const street = state.street;
   const [communities, grids] = await Promise.all([api.communities({street}), api.grids({street})]);
   if (street !== state.street) return; // another street was picked meanwhile
-  state.communities = [...communities.features].sort((a, b) => a.properties.code.localeCompare(b.properties.code));
+  state.communities = communities.features.filter((f) => touches(me(), FIGURES, f.properties.code))
+    .sort((a, b) => a.properties.code.localeCompare(b.properties.code));
   if (!state.communities.some((f) => f.properties.code === state.community)) state.community = '';
   state.gridBounds.clear();
   for (const f of [...communities.features, ...grids.features]) state.names.set(f.properties.code, f.properties.name);

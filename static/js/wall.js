@@ -4,16 +4,21 @@
 // as they arrive through the live feed (a ticker, a flash on the map, the figures and tiles
 // refreshed). It survives the server restarting (a discreet "reconnecting" state, then it
 // catches up) and holds only bounded state, so it can run for weeks.
+// It shows the public what the public may read: the key figures, the live feed, the public
+// incident features (OGC) for the ticker's start, and grids shaded by open incidents; signed in
+// with read_incidents its ticker starts from the incident list, and with read_figures it may
+// shade grids by incidents per 100 households and list the hotspots, within the caller's scope.
 // window.gridmap = {map, ready, wall} is there for tests and the console.
 
 import {Marker} from '../lib/maplibre-gl/maplibre-gl.mjs';
 import * as i18n from './i18n.js';
-import {api, boot, refreshSite, now, cstDate, cstDateTime, cstMidnight, CST} from './api.js';
+import {api, boot, refreshSite, now, cstDate, cstDateTime, cstMidnight, CST, whoami, me, onMe, signInURL} from './api.js';
+import {can, scope} from './access.js';
 import {createMap, setLabels, setIncidentFilter, refreshSource, boundsOf, whenIdle} from './map.js';
 import {gridLayers, boundaryLayers, labelLayers, categoryColor, OPEN_STATUSES, INCIDENT_COLORS} from './layers.js';
 import {LiveFeed} from './live.js';
 import {bars, donut, sparkline} from './charts.js';
-import {mountNav, mountLangSwitch, mountDemoBadge} from './nav.js';
+import {mountNav, mountLangSwitch, mountDemoBadge, mountUser} from './nav.js';
 import {h} from './dom.js';
 
 const $ = (id) => document.getElementById(id);
@@ -40,6 +45,11 @@ export const SHADES = {
   rate: {breaks: [0.25, 0.5, 1, 2, 4], value: ['coalesce', ['feature-state', 'rate'], -1]},
   open: {breaks: [1, 2, 3, 5, 8], value: ['coalesce', ['get', 'open_incidents'], 0]},
 };
+// The shadings a caller may choose: the rate is of read_figures (GET /api/v1/hotspots), the open
+// incidents are on the public grid tiles.
+function shades(who = me()) {
+  return Object.keys(SHADES).filter((m) => m !== 'rate' || can(who, 'read_figures'));
+}
 const SHADE_COLORS = ['#0b2545', '#134e6f', '#1d6fa3', '#7c3aed', '#c026d3', '#f43f5e'];
 function shadeExpr(mode) {
   const {breaks, value} = SHADES[mode];
@@ -59,8 +69,8 @@ const heatLayer = {id: 'incidents-heat', group: 'heat', type: 'heatmap', source:
   'heatmap-opacity': 0.85,
 }};
 
-const layers = [
-  ...gridLayers({fill: shadeExpr('rate'), opacity: ['interpolate', ['linear'], ['zoom'], 10, 0.78, 15, 0.55]}),
+const wallLayers = (shade) => [
+  ...gridLayers({fill: shadeExpr(shade), opacity: ['interpolate', ['linear'], ['zoom'], 10, 0.78, 15, 0.55]}),
   ...boundaryLayers({k}),
   heatLayer,
   // Street names at every zoom: a wall shows the city, and community names would crowd it.
@@ -69,6 +79,7 @@ const layers = [
 
 i18n.apply(document);
 mountNav($('nav'), 'wall');
+mountUser($('user'));
 mountLangSwitch();
 mountDemoBadge($('demo'));
 
@@ -82,7 +93,8 @@ const state = {
   feed: 'connecting',
   live: 0, // new incidents since the page opened (a number, not a list)
   ticker: [], // newest first, at most TICKER_MAX
-  hotspots: [], // at most HOTSPOTS_TOP
+  hotspots: [], // at most HOTSPOTS_TOP; null when the caller may not read figures
+  streetNames: new Map(), // code -> name, for the ticker of public incidents
   flashes: [], // {marker, timer}, at most FLASH_MAX
 };
 
@@ -90,8 +102,11 @@ const state = {
 // the heat's week are the server's. A display switched on while the server is down keeps trying.
 await untilAnswered(boot);
 state.day = cstDate();
+// Who is watching: what the wall may show them.
+const who = await untilAnswered(() => whoami());
+if (!shades(who).includes(state.shade)) state.shade = shades(who)[0];
 
-const map = createMap($('map'), {layers, controls: false, incidents: heatParams()});
+const map = createMap($('map'), {layers: wallLayers(state.shade), controls: false, incidents: heatParams()});
 let cityBounds = null;
 let lastInteraction = 0;
 
@@ -107,10 +122,15 @@ async function start() {
   const statsDone = refreshStats();
   const [streets, list] = await Promise.all([
     untilAnswered(() => api.streets()),
-    untilAnswered(() => api.incidents({limit: TICKER_MAX})),
+    untilAnswered(() => recentIncidents()),
     loaded,
   ]);
   setLabels(map, {streets});
+  for (const f of streets.features) state.streetNames.set(f.properties.code, f.properties.name);
+  for (const inc of list.items) {
+    const street = inc.assignment?.street;
+    if (street && !street.name) street.name = state.streetNames.get(street.code) ?? '';
+  }
   cityBounds = boundsOf(streets);
   fitCity(false);
   state.ticker = list.items.slice(0, TICKER_MAX).map(tickerEntry);
@@ -124,6 +144,28 @@ async function start() {
   await Promise.all([statsDone, refreshRates()]);
   await whenIdle(map);
   return {stats: state.stats};
+}
+
+// recentIncidents are the incidents the ticker starts with, newest first, of the whole city as
+// the live feed that follows them: the incident list for a caller who may read the city's
+// incidents, else the newest public incident features, whose grids are named by the divisions
+// API (their streets once the streets are in). A list of a part of the city would not do: the
+// feed would bring the rest of the city's newest as if they were new.
+async function recentIncidents() {
+  if (scope(me(), 'read_incidents') === 'city') return api.incidents({limit: TICKER_MAX});
+  const {numberMatched: n = 0} = await api.publicIncidents({limit: 1});
+  if (!n) return {items: []};
+  const page = await api.publicIncidents({limit: TICKER_MAX, offset: Math.max(0, n - TICKER_MAX)});
+  const items = [...page.features].reverse().map((f) => {
+    const p = f.properties;
+    const [lon, lat] = f.geometry?.coordinates ?? [];
+    return {id: Number(p.id ?? f.id), category: p.category, channel: p.channel, status: p.status, overdue: p.overdue,
+      reported_at: p.reported_at, lon, lat, assignment: {street: p.street ? {code: p.street} : null, grid: p.grid ? {code: p.grid} : null}};
+  });
+  const grids = [...new Set(items.map((it) => it.assignment.grid?.code).filter(Boolean))];
+  const names = new Map(await Promise.all(grids.map((c) => api.grid(c).then((g) => [c, g.properties.name], () => [c, c]))));
+  for (const it of items) if (it.assignment.grid) it.assignment.grid.name = names.get(it.assignment.grid.code);
+  return {items};
 }
 
 // untilAnswered calls fn until it succeeds, waiting 2 s, then twice as long each time, at most
@@ -172,6 +214,11 @@ function refreshStats() {
 
 // Grid rates: incidents per 100 households over RATE_DAYS, as feature state on the grid tiles.
 async function refreshRates() {
+  if (!can(me(), 'read_figures')) {
+    state.hotspots = null;
+    renderHotspots();
+    return;
+  }
   try {
     const res = await api.hotspots({since: cstMidnight(RATE_DAYS), limit: 10000});
     for (const it of res.items) {
@@ -181,6 +228,8 @@ async function refreshRates() {
     renderHotspots();
   } catch (err) {
     console.warn('gridmap: hotspots:', err.message);
+    // A session that ended (expired, or signed out elsewhere): the wall goes on as the public's.
+    if (err.status === 401) whoami({fresh: true}).catch(() => {});
   }
 }
 
@@ -341,6 +390,11 @@ function renderStreets() {
 }
 
 function renderHotspots() {
+  if (!state.hotspots) {
+    $('hotspots').replaceChildren(h('p', {class: 'wl-empty'},
+      h('a', {class: 'wl-signin', href: signInURL().href}, i18n.t('wall.hotspots.sign_in'))));
+    return;
+  }
   const list = state.hotspots.filter((it) => it.incidents > 0);
   const top = Math.max(1, ...list.map((it) => it.per_100_households));
   if (!list.length) {
@@ -394,9 +448,9 @@ function renderLegend() {
   $('legend').replaceChildren(
     h('div', {class: 'wl-legend-head'},
       h('span', {class: 'wl-legend-title'}, i18n.t(`wall.shade.${state.shade}`)),
-      h('div', {class: 'wl-seg', role: 'group', 'aria-label': i18n.t('wall.shade')}, Object.keys(SHADES).map((m) =>
+      shades().length > 1 ? h('div', {class: 'wl-seg', role: 'group', 'aria-label': i18n.t('wall.shade')}, shades().map((m) =>
         h('button', {type: 'button', class: 'wl-seg-btn', 'aria-pressed': String(m === state.shade), dataset: {shade: m},
-          onclick: () => setShade(m)}, i18n.t(`wall.shade.${m}.short`))))),
+          onclick: () => setShade(m)}, i18n.t(`wall.shade.${m}.short`)))) : null),
     h('div', {class: 'wl-legend-ramp'}, SHADE_COLORS.map((c, i) => h('span', {class: 'wl-legend-step'},
       h('span', {class: 'wl-legend-swatch', style: {background: c}}), h('span', {class: 'wl-legend-value'}, steps[i])))),
     h('div', {class: 'wl-legend-row'},
@@ -467,6 +521,13 @@ window.addEventListener('resize', () => {
   resizeTimer = setTimeout(() => fitCity(false), 300);
 });
 i18n.onChange(renderAll);
+// Signed out meanwhile: only what the public may see.
+onMe((w) => {
+  if (!shades(w).includes(state.shade)) setShade(shades(w)[0]);
+  if (!can(w, 'read_figures')) state.hotspots = null;
+  renderLegend();
+  renderHotspots();
+});
 
 // Everything above is defined; go.
 const ready = start();

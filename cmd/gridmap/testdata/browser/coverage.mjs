@@ -1,13 +1,14 @@
 // coverage.mjs drives the system Chromium through gridmap's coverage page (coverage.html) for
-// 龙山街道 of the mini dataset: the grids' gaps, the table and the map selecting each other, the
-// gap filter, sorting, the walking distance, the CSV export (whose cells must not start
-// formulas) and English; it prints what it saw as one JSON object on stdout;
-// cmd/gridmap/browser_test.go judges it.
+// 龙山街道 of the mini dataset, signed in through the sign-in page it sends the public to (as
+// GRIDMAP_LOGIN, GRIDMAP_PASSWORD, a community leader): the grids' gaps, the table and the map
+// selecting each other, the gap filter, sorting, the walking distance, the CSV export (whose
+// cells must not start formulas) and English; it prints what it saw as one JSON object on
+// stdout; cmd/gridmap/browser_test.go judges it.
 //
-//   node cmd/gridmap/testdata/browser/coverage.mjs http://127.0.0.1:8080 [screenshot-dir]
+//   GRIDMAP_LOGIN=… GRIDMAP_PASSWORD=… node cmd/gridmap/testdata/browser/coverage.mjs http://127.0.0.1:8080 [screenshot-dir]
 
 import {readFileSync} from 'node:fs';
-import {run, ready, waitIdle, rendered, clickAt, selectedGrids, demoBadge} from './lib.mjs';
+import {run, ready, waitIdle, rendered, clickAt, selectedGrids, demoBadge, signIn, signedInAs, account} from './lib.mjs';
 
 const GRID1 = {code: '350181003003001', click: [119.372, 25.722]};
 const GRID2 = '350181003003002';
@@ -19,8 +20,15 @@ async function settle(page) {
 }
 
 await run(async ({page, base, mark, result, shot}) => {
+  // The public is sent to sign in, and comes back to the page it asked for.
   await page.goto(new URL('/coverage.html?street=350181003', base).href, {waitUntil: 'load'});
+  await page.waitForURL((u) => u.pathname.endsWith('/login.html'));
+  result.signIn = {url: page.url()};
+  const {login, password} = account();
+  await signIn(page, login, password);
+  result.signIn.back = page.url();
   result.ready = await ready(page);
+  result.signIn.user = await signedInAs(page);
   mark('ready');
   const rows = () => page.evaluate(() => [...document.querySelectorAll('#table tbody tr')].map((tr) => ({
     code: tr.dataset.code, gaps: tr.dataset.gaps.split(' ').filter(Boolean), cells: [...tr.cells].map((c) => c.innerText)})));

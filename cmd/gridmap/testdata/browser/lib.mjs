@@ -156,9 +156,10 @@ export async function run(body, {viewport = {width: 1280, height: 800}} = {}) {
   }
 }
 
-// ready waits for the page's window.gridmap.ready and returns what it resolved to.
-export async function ready(page) {
-  await page.waitForFunction(() => window.gridmap?.ready);
+// ready waits for the page's window.gridmap.ready and returns what it resolved to; timeout
+// (ms) for a page that takes longer than a step to start (the wall at 3840×2160 on SwiftShader).
+export async function ready(page, {timeout = STEP_MS} = {}) {
+  await page.waitForFunction(() => window.gridmap?.ready, null, {timeout});
   return page.evaluate(() => window.gridmap.ready);
 }
 
@@ -225,4 +226,39 @@ export function statusLabels(page) {
     legend: [...document.querySelectorAll('#panel .gm-legend [data-status]')].map((s) => [s.dataset.status, s.textContent]),
     categories: [...document.querySelectorAll('select[name="category"] option')].filter((o) => o.value).map((o) => [o.value, o.textContent]),
   }));
+}
+
+// signIn signs in through the sign-in page the browser is on (a page that needs a signed-in
+// caller sends the public there), as a person would: the login and the password typed in, the
+// button pressed; it resolves once the page has sent the browser on to where it came from.
+export async function signIn(page, login, password) {
+  await page.waitForURL((u) => u.pathname.endsWith('/login.html'));
+  await page.locator('#login').fill(login);
+  await page.locator('#password').fill(password);
+  await Promise.all([
+    page.waitForURL((u) => !u.pathname.endsWith('/login.html')),
+    page.locator('#submit').click(),
+  ]);
+}
+
+// signedInAs is who the page's header says is signed in ('' for nobody).
+export async function signedInAs(page) {
+  const who = page.locator('#user .gm-user-who');
+  return (await who.count()) ? who.getAttribute('data-who') : '';
+}
+
+// account is the login and password the test made for the script (GRIDMAP_LOGIN,
+// GRIDMAP_PASSWORD).
+export function account() {
+  const login = process.env.GRIDMAP_LOGIN;
+  const password = process.env.GRIDMAP_PASSWORD;
+  if (!login || !password) throw new Error('set GRIDMAP_LOGIN and GRIDMAP_PASSWORD to an account the test made');
+  return {login, password};
+}
+
+// token is the API token the test made for the script (GRIDMAP_TOKEN), as a machine client's.
+export function token() {
+  const t = process.env.GRIDMAP_TOKEN;
+  if (!t) throw new Error('set GRIDMAP_TOKEN to an API token the test made');
+  return t;
 }

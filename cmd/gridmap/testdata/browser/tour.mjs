@@ -1,12 +1,13 @@
 // tour.mjs drives the system Chromium through the three pages on the bundled Fuqing dataset,
 // as a person looking at them would, and takes the screenshots to judge them by: the city map
 // (whole city and a street corner at zoom 16), the wall display at 1920×1080 and 3840×2160,
-// and the coverage page of 玉屏街道. It prints what it saw as one JSON object on stdout;
-// cmd/gridmap/browser_test.go judges it.
+// and the coverage page of 玉屏街道, signed in through the sign-in page (GRIDMAP_LOGIN,
+// GRIDMAP_PASSWORD: the demo's command centre). It prints what it saw as one JSON object on
+// stdout; cmd/gridmap/browser_test.go judges it.
 //
-//   node cmd/gridmap/testdata/browser/tour.mjs http://127.0.0.1:8080 [screenshot-dir]
+//   GRIDMAP_LOGIN=command GRIDMAP_PASSWORD=gridmap-demo node cmd/gridmap/testdata/browser/tour.mjs http://127.0.0.1:8080 [screenshot-dir]
 
-import {run, ready, waitIdle, rendered} from './lib.mjs';
+import {run, ready, waitIdle, rendered, signIn, signedInAs, account, STEP_MS} from './lib.mjs';
 
 await run(async ({page, base, mark, result, shot}) => {
   // The city map, whole city, then zoom 16 in the old town.
@@ -33,18 +34,25 @@ await run(async ({page, base, mark, result, shot}) => {
   mark('wall');
   await page.setViewportSize({width: 3840, height: 2160});
   await page.reload({waitUntil: 'load'});
-  await ready(page);
+  await ready(page, {timeout: 2 * STEP_MS});
   result.wall4k = await rendered(page);
   await shot('bundled-wall-3840x2160.png');
   mark('wall-4k');
 
-  // The coverage page of 玉屏街道, its rings on.
+  // The coverage page of 玉屏街道, its rings on, once signed in.
   await page.setViewportSize({width: 1600, height: 900});
   await page.goto(new URL('/coverage.html?street=350181002&rings=1', base).href, {waitUntil: 'load'});
+  await page.waitForURL((u) => u.pathname.endsWith('/login.html'));
+  await page.locator('#heading').waitFor();
+  await shot('bundled-login.png');
+  const {login, password} = account();
+  await signIn(page, login, password);
   await ready(page);
   result.coverage = {
     rows: await page.locator('#table tbody tr').count(),
     rendered: await rendered(page),
+    user: await signedInAs(page),
+    url: page.url(),
   };
   await shot('bundled-coverage.png');
   mark('coverage');

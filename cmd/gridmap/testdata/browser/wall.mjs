@@ -1,21 +1,22 @@
 // wall.mjs drives the system Chromium through gridmap's wall display (wall.html) at 1920×1080,
-// reports an incident to the server while it watches, has the test restart the server (see
-// control in lib.mjs), and prints what it saw as one JSON object on stdout;
-// cmd/gridmap/browser_test.go judges it.
+// signed in as the command centre (GRIDMAP_LOGIN, GRIDMAP_PASSWORD) through the sign-in page,
+// reports an incident to the server while it watches, as a hotline system would, with an API
+// token (GRIDMAP_TOKEN), has the test restart the server (see control in lib.mjs), and prints
+// what it saw as one JSON object on stdout; cmd/gridmap/browser_test.go judges it.
 //
-//   node cmd/gridmap/testdata/browser/wall.mjs http://127.0.0.1:8080 [screenshot-dir]
+//   GRIDMAP_LOGIN=… GRIDMAP_PASSWORD=… GRIDMAP_TOKEN=gm_… node cmd/gridmap/testdata/browser/wall.mjs http://127.0.0.1:8080 [screenshot-dir]
 
-import {run, ready, waitIdle, rendered, control, demoBadge} from './lib.mjs';
+import {run, ready, waitIdle, rendered, control, demoBadge, signIn, signedInAs, account, token} from './lib.mjs';
 
 // A point in 融东社区第1网格 of the mini dataset.
 const NEW_INCIDENT = {lon: 119.372, lat: 25.735, category: 'safety_hazard', channel: 'grid_patrol'};
 
-// report POSTs the new incident, as a hotline operator's system would.
+// report POSTs the new incident, as a hotline operator's system would, with its API token.
 async function report(base) {
   const resp = await fetch(new URL('/api/v1/incidents', base), {
     method: 'POST',
     signal: AbortSignal.timeout(10000),
-    headers: {'Content-Type': 'application/json'},
+    headers: {'Content-Type': 'application/json', Authorization: `Bearer ${token()}`},
     body: JSON.stringify({...NEW_INCIDENT, reported_at: new Date().toISOString(), description: '楼道堆放杂物（浏览器测试）'}),
   });
   const created = await resp.json();
@@ -24,10 +25,15 @@ async function report(base) {
 }
 
 await run(async ({page, base, mark, result, shot, expectFailures, webgl}) => {
-  await page.goto(new URL('/wall.html', base).href, {waitUntil: 'load'});
+  await page.goto(new URL('/login.html?next=%2Fwall.html', base).href, {waitUntil: 'load'});
+  const {login, password} = account();
+  await signIn(page, login, password);
+  mark('signed-in');
   await webgl();
   await ready(page);
   mark('ready');
+  result.user = await signedInAs(page);
+  result.shades = await page.evaluate(() => [...document.querySelectorAll('#legend [data-shade]')].map((b) => b.dataset.shade));
   result.stats = await (await fetch(new URL('/api/v1/stats', base), {signal: AbortSignal.timeout(10000)})).json();
   const texts = (sel, key, child) => page.evaluate(([s, k, c]) => Object.fromEntries([...document.querySelectorAll(s)]
     .map((el) => [el.dataset[k], el.querySelector(c).textContent])), [sel, key, child]);
