@@ -72,6 +72,8 @@ func readEvent(t *testing.T, r *bufio.Reader) (eventID int64, name string, incid
 			fmt.Sscanf(line, "id: %d", &eventID)
 		case strings.HasPrefix(line, "event: "):
 			name = strings.TrimSpace(strings.TrimPrefix(line, "event: "))
+		case strings.HasPrefix(line, "data: ") && name == "ready":
+			name = "" // where the stream starts, not a change
 		case strings.HasPrefix(line, "data: ") && name != "":
 			data := strings.TrimPrefix(line, "data: ")
 			if strings.Contains(data, "reporter") || strings.Contains(data, "description") {

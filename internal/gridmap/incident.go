@@ -130,6 +130,17 @@ func OpenStatuses() []string {
 	return out
 }
 
+// StatusGroups sorts the statuses by where an incident stands, for a map's colours and a
+// filter's choices: "open" still needs work, "done" was resolved, "ended" was ended early
+// (rejected, or the same request as another).
+func StatusGroups() map[string][]string {
+	return map[string][]string{
+		"open":  OpenStatuses(),
+		"done":  {StatusResolved, StatusClosed},
+		"ended": {StatusRejected, StatusDuplicate},
+	}
+}
+
 // NextStatuses returns the statuses an incident in status from may move to.
 func NextStatuses(from string) []string { return transitions[from] }
 

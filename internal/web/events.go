@@ -152,8 +152,9 @@ type changeJSON struct {
 	Incident incidentJSON `json:"incident"`
 }
 
-// events: GET /api/v1/events — server-sent events of every change: "incident" for a new
-// report (its data the incident), "change" for any later step (dispatch, response, progress,
+// events: GET /api/v1/events — server-sent events of every change: first "ready" (its data
+// {"after": id}, where the stream starts), then "incident" for a new report (its data the
+// incident), "change" for any later step (dispatch, response, progress,
 // callback, a supervision warning; its data the change and the incident). Resumable with
 // Last-Event-ID (or ?after=id); the ids are those of the audit trail. The public (a wall
 // display) gets every incident with public fields only; a signed-in caller gets the incidents
@@ -224,9 +225,9 @@ func (s *Server) events(c *fiber.Ctx) error {
 			}
 			return w.Flush()
 		}
-		// The first event id tells a client where this stream starts, so a stream that ends
-		// before any change still lets it resume without a gap.
-		fmt.Fprintf(w, "retry: 1000\nid: %d\n: gridmap live feed\n\n", start)
+		// The first event, "ready", tells a client where this stream starts, so a stream that
+		// ends before any change still lets it resume without a gap.
+		fmt.Fprintf(w, "retry: 1000\nid: %d\nevent: ready\ndata: {\"after\":%d}\n\n", start, start)
 		if write(backlog) != nil {
 			return
 		}

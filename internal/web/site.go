@@ -21,10 +21,11 @@ func (s *Server) categories(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	return c.JSON(fiber.Map{
 		"categories": gridmap.Categories, "channels": gridmap.Channels, "statuses": gridmap.Statuses,
+		"status_groups":      gridmap.StatusGroups(),
 		"red_position_kinds": gridmap.RedPositionKinds, "station_kinds": gridmap.StationKinds,
 		"staff_roles": gridmap.StaffRoles, "gap_kinds": gridmap.GapKinds,
 		"crs":           []string{gridmap.CRSWGS84, gridmap.CRSGCJ02, gridmap.CRSBD09},
-		"working_hours": "Mon-Fri 08:30-12:00, 14:00-17:30 China Standard Time; public holidays not modelled",
+		"working_hours": "08:30-12:00, 14:00-17:30 China Standard Time on working days: Monday to Friday, less public holidays, plus make-up working days (GET /api/v1/calendar)",
 	})
 }
 

@@ -11,7 +11,7 @@ import {createMap, setLabels, followGridLabels, setIncidentFilter, selectGrid, f
 import {Panel} from './legend.js';
 import {PopupController, gridContent, placeContent, incidentContent} from './popup.js';
 import {mountNav, mountLangSwitch, mountDemoBadge, mountUser} from './nav.js';
-import {OPEN_STATUSES, DONE_STATUSES} from './layers.js';
+import {statusesOf} from './layers.js';
 import {h} from './dom.js';
 
 const $ = (id) => document.getElementById(id);
@@ -21,12 +21,11 @@ const $ = (id) => document.getElementById(id);
 // query parameters. By default the map shows what is still to be done: open incidents of the
 // last 30 days.
 const filter = {days: 30, category: '', status: 'open'};
-const STATUS_GROUPS = {open: OPEN_STATUSES, done: DONE_STATUSES};
 function incidentParams(f = filter) {
   return {
     since: f.days ? cstMidnight(f.days) : undefined,
     category: f.category || undefined,
-    status: STATUS_GROUPS[f.status] ?? (f.status || undefined),
+    status: f.status === 'open' || f.status === 'done' ? statusesOf(f.status) : (f.status || undefined),
   };
 }
 

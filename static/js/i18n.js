@@ -469,6 +469,7 @@ export const CODE_KINDS = {
 // server's order (the order lists and filters show them in).
 let codeLabels = new Map();
 let codeLists = {};
+let statusGroups = {};
 
 // setCodeLabels takes the labels of every code from the categories document
 // (GET /api/v1/categories). The pages call it once, through api.js boot, before they draw.
@@ -484,7 +485,12 @@ export function setCodeLabels(doc) {
   }
   codeLabels = labels;
   codeLists = lists;
+  statusGroups = doc?.status_groups ?? {};
 }
+
+// statusGroup lists the statuses of a group as the server sorts them: 'open' (still to be
+// done), 'done' (resolved or closed), 'ended' (ended early).
+export function statusGroup(name) { return statusGroups[name] ?? []; }
 
 // codes lists the codes of a kind ('category', 'status', ...) in the server's order.
 export function codes(kind) { return codeLists[kind] ?? []; }

@@ -13,6 +13,8 @@
 // stack is a CSS font-family list: the usual Chinese UI fonts of Windows, macOS and Linux.
 // A first name containing "Bold" makes MapLibre draw with weight 700; MapLibre appends the
 // generic sans-serif, so a machine with none of these fonts still shows every label.
+import {statusGroup} from './i18n.js';
+
 const FONTS = ['Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC',
   'Hiragino Sans GB', 'WenQuanYi Zen Hei'];
 export const FONT_REGULAR = FONTS;
@@ -73,17 +75,11 @@ export function stationColor(kind) { return STATION_KINDS[kind] ?? OTHER_STATION
 const stationColorExpr = ['match', ['get', 'kind'],
   ...Object.entries(STATION_KINDS).flat(), OTHER_STATION];
 
-// Incidents. OPEN_STATUSES are those still being worked on; an incident point is coloured by
-// where it stands (INCIDENT_GROUPS): overdue (whatever its status), open, done (resolved or
-// closed), or ended early (rejected, duplicate). Their names are the server's (i18n.js label).
-export const OPEN_STATUSES = ['reported', 'assigned', 'accepted', 'in_progress'];
-export const DONE_STATUSES = ['resolved', 'closed'];
-export const INCIDENT_GROUPS = {
-  overdue: [],
-  open: OPEN_STATUSES,
-  done: DONE_STATUSES,
-  ended: ['rejected', 'duplicate'],
-};
+// Incidents. A point is coloured by where it stands (INCIDENT_GROUPS): overdue (whatever its
+// status), open, done or ended early. Which statuses are in each group is the server's word
+// (GET /api/v1/categories status_groups, i18n.js statusGroup), so these are called after boot.
+export const INCIDENT_GROUPS = ['overdue', 'open', 'done', 'ended'];
+export function statusesOf(group) { return group === 'overdue' ? [] : statusGroup(group); }
 export const INCIDENT_COLORS = {
   overdue: '#f43f5e',
   open: '#fbbf24',
@@ -92,11 +88,13 @@ export const INCIDENT_COLORS = {
 };
 // CLUSTER_COLORS: fewer than 10 incidents, fewer than 50, more.
 export const CLUSTER_COLORS = ['#f59e0b', '#f97316', '#e11d48'];
-const incidentColorExpr = ['case',
-  ['==', ['get', 'overdue'], true], INCIDENT_COLORS.overdue,
-  ['in', ['get', 'status'], ['literal', OPEN_STATUSES]], INCIDENT_COLORS.open,
-  ['in', ['get', 'status'], ['literal', DONE_STATUSES]], INCIDENT_COLORS.done,
-  INCIDENT_COLORS.ended];
+function incidentColorExpr() {
+  return ['case',
+    ['==', ['get', 'overdue'], true], INCIDENT_COLORS.overdue,
+    ['in', ['get', 'status'], ['literal', statusesOf('open')]], INCIDENT_COLORS.open,
+    ['in', ['get', 'status'], ['literal', statusesOf('done')]], INCIDENT_COLORS.done,
+    INCIDENT_COLORS.ended];
+}
 
 // CATEGORY_COLORS give each incident category a fixed hue (charts, the ticker, flashes).
 export const CATEGORY_COLORS = {
@@ -245,7 +243,7 @@ export function incidentLayers() {
       'text-ignore-placement': true,
     }, paint: {'text-color': '#ffffff', 'text-halo-color': 'rgba(60, 20, 0, 0.6)', 'text-halo-width': 1}},
     {id: 'incidents-point', group: 'incidents', interactive: 'incident', type: 'circle', source: 'incidents', filter: ['!', isCluster], paint: {
-      'circle-color': incidentColorExpr,
+      'circle-color': incidentColorExpr(),
       'circle-radius': ['interpolate', ['linear'], ['zoom'], 14, 4, 17, 7],
       'circle-stroke-color': '#0b1220',
       'circle-stroke-width': 1.2,
@@ -302,22 +300,24 @@ export function labelLayers({k = 1, places = true, communities = true, grids = t
   return out;
 }
 
-// LAYERS are the city map's layers, bottom to top.
-export const LAYERS = [
-  ...gridLayers(),
-  ...boundaryLayers(),
-  selectedGridLine(),
-  ...incidentLayers(),
-  ...placeLayers(),
-  ...labelLayers(),
-];
+// cityLayers are the city map's layers, bottom to top (after boot: see INCIDENT_GROUPS).
+export function cityLayers() {
+  return [
+    ...gridLayers(),
+    ...boundaryLayers(),
+    selectedGridLine(),
+    ...incidentLayers(),
+    ...placeLayers(),
+    ...labelLayers(),
+  ];
+}
 
 // GROUPS are the city map's layer toggles, in the order the page lists them, with their i18n keys.
 export const GROUPS = ['grids', 'communities', 'streets', 'incidents', 'red_positions', 'stations', 'labels'];
 
 // layerIds returns the ids of the layers in a group, or of every layer with a given
-// `interactive` role when called as layerIds({interactive: 'grid'}); of layers (default LAYERS).
-export function layerIds(sel, layers = LAYERS) {
+// `interactive` role when called as layerIds({interactive: 'grid'}); of layers (default the city map's).
+export function layerIds(sel, layers = cityLayers()) {
   if (typeof sel === 'string') return layers.filter((l) => l.group === sel).map((l) => l.id);
   return layers.filter((l) => l.interactive === sel.interactive).map((l) => l.id);
 }
@@ -337,10 +337,10 @@ export function sourceSpec(name, {root, params} = {}) {
   return {type: 'geojson', data: EMPTY, promoteId: 'code'};
 }
 
-// styleFor builds a whole MapLibre style from layer definitions (default LAYERS): no basemap
+// styleFor builds a whole MapLibre style from layer definitions (default the city map's): no basemap
 // and no glyphs URL (see FONTS), the background, and a source for each source the layers use.
 // incidents: the incident tiles' filter parameters.
-export function styleFor({root, layers = LAYERS, incidents} = {}) {
+export function styleFor({root, layers = cityLayers(), incidents} = {}) {
   const sources = {};
   const out = [{id: 'background', type: 'background', paint: {'background-color': THEME.background}}];
   for (const def of layers) {

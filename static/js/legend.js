@@ -4,7 +4,7 @@
 
 import {h} from './dom.js';
 import {t, onChange, label, labels, codes} from './i18n.js';
-import {GROUPS, THEME, stationColor, INCIDENT_COLORS, INCIDENT_GROUPS, CLUSTER_COLORS, streetColor} from './layers.js';
+import {GROUPS, THEME, stationColor, INCIDENT_COLORS, INCIDENT_GROUPS, statusesOf, CLUSTER_COLORS, streetColor} from './layers.js';
 import {setGroupVisible, groupVisible} from './map.js';
 
 export function swatch(kind, style, extra = '') {
@@ -103,9 +103,9 @@ export class Panel {
         item(h('span', {class: 'gm-swatch-clusters', 'aria-hidden': 'true'}, CLUSTER_COLORS.map((c) => swatch('dot', {background: c, borderColor: '#ffffff'}, 'is-cluster'))),
           t('legend.cluster'), t('legend.cluster.note')),
         // Each colour with the statuses it stands for, named as the server names them.
-        Object.entries(INCIDENT_GROUPS).map(([k, list]) =>
+        INCIDENT_GROUPS.map((k) =>
           item(swatch('dot', {background: INCIDENT_COLORS[k], borderColor: '#0b1220'}), t(`legend.incident.${k}`),
-            list.length ? statusList(list) : null))));
+            statusesOf(k).length ? statusList(statusesOf(k)) : null))));
   }
 
   render() {

@@ -15,13 +15,17 @@ import {apiURL} from './api.js';
 const GRACE_MS = 4000; // how long a reconnect may take before the page shows it
 const STALE_MS = 10 * 60 * 1000; // an open stream with no news and no renewal for this long is recreated
 
-// LiveFeed calls onIncident(incident) for each new incident, onState('live' | 'reconnecting')
+// LiveFeed calls onIncident(incident) for each new incident, onChange(change) for each later
+// step of one (its kind, from, to and the incident after it), onState('live' | 'reconnecting')
 // when the feed's health changes, and onRecovered() when it is back after being down (the page
-// may have missed figures in between, though not incidents).
+// may have missed figures in between, though not incidents). Ids are the server's audit-trail
+// ids: `after` is one the server gave out (a "ready" event says where a stream starts), or 0
+// for from now on.
 export class LiveFeed {
-  constructor({after = 0, onIncident, onState, onRecovered} = {}) {
+  constructor({after = 0, onIncident, onChange, onState, onRecovered} = {}) {
     this.lastId = Number(after) || 0;
     this.onIncident = onIncident ?? (() => {});
+    this.onChange = onChange ?? (() => {});
     this.onState = onState ?? (() => {});
     this.onRecovered = onRecovered ?? (() => {});
     this.state = 'connecting';
@@ -59,15 +63,18 @@ export class LiveFeed {
       this.graceTimer = 0;
       this.setState('live');
     });
-    es.addEventListener('incident', (e) => {
+    const on = (name, deliver) => es.addEventListener(name, (e) => {
       this.lastSign = Date.now();
       const id = Number(e.lastEventId);
       if (id && id <= this.lastId) return; // already seen (a replay)
-      let incident;
-      try { incident = JSON.parse(e.data); } catch { return; }
+      let data;
+      try { data = JSON.parse(e.data); } catch { return; }
       if (id) this.lastId = id;
-      this.onIncident(incident);
+      deliver(data);
     });
+    on('ready', () => {});
+    on('incident', (incident) => this.onIncident(incident));
+    on('change', (change) => this.onChange(change));
     es.addEventListener('error', () => {
       if (es !== this.es) return;
       if (!this.graceTimer && this.state !== 'reconnecting') {

@@ -4,7 +4,7 @@
 // is defined in layers.js.
 
 import {Map as MapLibreMap, NavigationControl, ScaleControl, LngLatBounds} from '../lib/maplibre-gl/maplibre-gl.mjs';
-import {styleFor, layerIds, LAYERS, SELECTED_LAYERS, LABEL_ZOOM, tileURL, EMPTY} from './layers.js';
+import {styleFor, layerIds, cityLayers, SELECTED_LAYERS, LABEL_ZOOM, tileURL, EMPTY} from './layers.js';
 import {ROOT, getJSON} from './api.js';
 import {labelPoints} from './geom.js';
 import {mapLocale} from './i18n.js';
@@ -18,7 +18,7 @@ const mapLayers = new WeakMap();
 // createMap makes the map in container. Options: center, zoom (default FUQING), layers (the
 // layer definitions, default the city map's), incidents (the incident tiles' filter), hash
 // (keep the view in the URL), controls (zoom and scale controls; default true), interactive.
-export function createMap(container, {center = FUQING.center, zoom = FUQING.zoom, layers = LAYERS,
+export function createMap(container, {center = FUQING.center, zoom = FUQING.zoom, layers = cityLayers(),
   incidents, hash = false, controls = true, interactive = true} = {}) {
   // MapLibre draws labels with the container's language, which picks the Simplified Chinese
   // forms of a CJK font; the labels are Chinese place names whatever the interface language.
@@ -182,7 +182,7 @@ export function setGroupVisible(map, group, visible) {
 // groupVisible tells whether a group's layers are shown (before the style has loaded: whether
 // they will be).
 export function groupVisible(map, group) {
-  const layers = mapLayers.get(map) ?? LAYERS;
+  const layers = mapLayers.get(map) ?? cityLayers();
   return layerIds(group, layers).some((id) => (map.getLayer(id)
     ? map.getLayoutProperty(id, 'visibility')
     : layers.find((l) => l.id === id).layout?.visibility) !== 'none');
@@ -197,7 +197,7 @@ export function selectGrid(map, code) {
 // ({kind: 'place', feature}), else an incident or a cluster ({kind: 'incident'}), else the grid
 // under it ({kind: 'grid'}), or null.
 export function featureAt(map, point, slop = 6) {
-  const layers = mapLayers.get(map) ?? LAYERS;
+  const layers = mapLayers.get(map) ?? cityLayers();
   const visible = (ids) => ids.filter((id) => map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none');
   const box = [[point.x - slop, point.y - slop], [point.x + slop, point.y + slop]];
   for (const kind of ['place', 'incident']) {

@@ -15,7 +15,7 @@ import * as i18n from './i18n.js';
 import {api, boot, refreshSite, now, cstDate, cstDateTime, cstMidnight, CST, whoami, me, onMe, signInURL} from './api.js';
 import {can, scope} from './access.js';
 import {createMap, setLabels, setIncidentFilter, refreshSource, boundsOf, whenIdle} from './map.js';
-import {gridLayers, boundaryLayers, labelLayers, categoryColor, OPEN_STATUSES, INCIDENT_COLORS} from './layers.js';
+import {gridLayers, boundaryLayers, labelLayers, categoryColor, statusesOf, INCIDENT_COLORS} from './layers.js';
 import {LiveFeed} from './live.js';
 import {bars, donut, sparkline} from './charts.js';
 import {mountNav, mountLangSwitch, mountDemoBadge, mountUser} from './nav.js';
@@ -136,8 +136,8 @@ async function start() {
   state.ticker = list.items.slice(0, TICKER_MAX).map(tickerEntry);
   renderTicker();
   state.liveFeed = new LiveFeed({
-    after: list.items[0]?.id ?? 0,
     onIncident,
+    onChange,
     onState: (s) => { state.feed = s; renderConnection(); },
     onRecovered: recover,
   }).start();
@@ -269,7 +269,7 @@ function onIncident(inc) {
     const at = Date.parse(inc.reported_at);
     if (cstDate(at) === cstDate()) s.incidents.today += 1;
     if (now() - at < 7 * 86400000) s.incidents.week += 1;
-    if (OPEN_STATUSES.includes(inc.status)) s.incidents.open += 1;
+    if (statusesOf('open').includes(inc.status)) s.incidents.open += 1;
     if (s.hourly_24h?.length && now() - at < 3600000) s.hourly_24h[s.hourly_24h.length - 1] += 1;
     renderStats();
   }
@@ -277,6 +277,21 @@ function onIncident(inc) {
   refreshGridTiles();
   refreshStatsSoon();
   refreshRatesSoon();
+}
+
+// onChange follows a later step of an incident (dispatch, response, resolution, a warning): the
+// ticker's line for it shows where it stands now, and the map and figures follow soon.
+function onChange(change) {
+  const inc = change.incident;
+  const e = state.ticker.find((x) => x.id === inc?.id);
+  if (e && (e.status !== inc.status || e.overdue !== inc.overdue)) {
+    e.status = inc.status;
+    e.overdue = inc.overdue;
+    renderTicker();
+  }
+  refreshIncidentTiles();
+  refreshGridTiles();
+  refreshStatsSoon();
 }
 
 function tickerEntry(inc) {
@@ -423,7 +438,7 @@ function renderTicker(newId) {
     return h('li', {class: `wl-tick ${e.id === newId ? 'is-new' : ''}`, dataset: {id: e.id}},
       h('time', {class: 'wl-tick-time', datetime: e.at}, when),
       h('span', {class: 'wl-tick-cat', style: {'--c': categoryColor(e.category)}}, i18n.label('category', e.category)),
-      h('span', {class: 'wl-tick-status', dataset: {status: e.overdue ? 'overdue' : OPEN_STATUSES.includes(e.status) ? 'open' : 'done'}},
+      h('span', {class: 'wl-tick-status', dataset: {status: e.overdue ? 'overdue' : statusesOf('open').includes(e.status) ? 'open' : 'done'}},
         i18n.label('status', e.status)),
       h('span', {class: 'wl-tick-place'}, place || '—'),
       h('span', {class: 'wl-tick-channel'}, i18n.label('channel', e.channel)));
