@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/gridmap/gridmap/internal/dataset/datasettest"
 	"github.com/gridmap/gridmap/internal/gridmap"
+	"github.com/gridmap/gridmap/internal/photo/phototest"
 	"github.com/gridmap/gridmap/internal/testdb"
 )
 
@@ -69,6 +71,7 @@ type matrixTarget struct {
 // matrixRequest is one request for a route at a target.
 type matrixRequest struct {
 	method, path, body string
+	contentType        string // "" for application/json
 	// outcome of an allowed request outside the caller's scope: "404", "400" (a report where
 	// the caller may not report), "filtered" (a list without what lies outside) or "same"
 	// (public: the same for everyone).
@@ -206,6 +209,14 @@ func matrixRequests(login string) map[string]func(x matrixTarget) matrixRequest 
 		},
 		"POST /api/v1/incidents/:id/not-duplicate": func(x matrixTarget) matrixRequest {
 			return matrixRequest{method: "POST", path: fmt.Sprintf("/api/v1/incidents/%d/not-duplicate", x.incident), body: `{}`, outside: "404"}
+		},
+		// A photo is attached (up to the most an incident carries; then 409, the route's own).
+		"POST /api/v1/incidents/:id/photos": func(x matrixTarget) matrixRequest {
+			return matrixRequest{method: "POST", path: fmt.Sprintf("/api/v1/incidents/%d/photos", x.incident), outside: "404",
+				body: string(phototest.PNG(phototest.Picture(4, 3))), contentType: "image/png"}
+		},
+		"GET /api/v1/incidents/:id/photos/:photo": func(x matrixTarget) matrixRequest {
+			return matrixRequest{method: "GET", path: fmt.Sprintf("/api/v1/incidents/%d/photos/999999", x.incident), outside: "404"}
 		},
 		"GET /api/v1/supervision": func(matrixTarget) matrixRequest {
 			return matrixRequest{method: "GET", path: "/api/v1/supervision", outside: "filtered"}
@@ -383,7 +394,7 @@ func matrixCall(t *testing.T, base string, r matrixRequest, header map[string]st
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Type", cmp.Or(r.contentType, "application/json"))
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -32,11 +33,18 @@ func with(h map[string]string, kv ...string) map[string]string {
 // call sends one request to base and returns the status, headers and body.
 func call(t *testing.T, base, method, path, body string, header map[string]string) (int, http.Header, string) {
 	t.Helper()
-	req, err := http.NewRequest(method, base+path, strings.NewReader(body))
+	status, h, b := callBytes(t, base, method, path, "application/json", []byte(body), header)
+	return status, h, string(b)
+}
+
+// callBytes is call with a body of any type.
+func callBytes(t *testing.T, base, method, path, contentType string, body []byte, header map[string]string) (int, http.Header, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, base+path, bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Type", contentType)
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
@@ -46,7 +54,7 @@ func call(t *testing.T, base, method, path, body string, header map[string]strin
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header, string(b)
+	return resp.StatusCode, resp.Header, b
 }
 
 // problemOf decodes an RFC 9457 body.

@@ -125,3 +125,81 @@ func TestUsageAndConfigErrors(t *testing.T) {
 		t.Errorf("missing DATABASE_URL: %d %s", code, stderr)
 	}
 }
+
+// TestImportHistory imports an incident with its loop's history: replayed through the loop's
+// own steps, stored as its events with the state they leave; and refuses histories that do
+// not fit, naming the feature and the step, with nothing stored.
+func TestImportHistory(t *testing.T) {
+	url := testdb.New(t)
+	const mini1 = `"reported_at":"2026-11-20T09:15:00+08:00","status":"closed"`
+	history := func(status, steps string) datasettest.Edit {
+		return datasettest.Edit{File: "incidents.geojson", Old: mini1,
+			New: `"reported_at":"2026-11-20T09:15:00+08:00","status":"` + status + `","history":[` + steps + `]`}
+	}
+	const lived = `{"kind":"dispatch","at":"2026-11-20T09:40:00+08:00","staff":"st-000001","by":"市12345指挥中心"},
+		{"kind":"respond","at":"2026-11-20T10:05:00+08:00","by":"林测试"},
+		{"kind":"progress","at":"2026-11-20T11:00:00+08:00","note":"已联系环卫","by":"林测试"},
+		{"kind":"resolve","at":"2026-11-20T15:30:00+08:00","note":"已清运","by":"林测试"},
+		{"kind":"callback","at":"2026-11-21T10:00:00+08:00","verdict":"dissatisfied","note":"仍有异味"},
+		{"kind":"resolve","at":"2026-11-21T16:00:00+08:00","note":"已冲洗地面","by":"林测试"},
+		{"kind":"callback","at":"2026-11-22T09:00:00+08:00","verdict":"satisfied"}`
+	for _, tt := range []struct {
+		name string
+		edit datasettest.Edit
+		want []string
+	}{
+		{"a step out of order", history("closed", `{"kind":"respond","at":"2026-11-20T09:40:00+08:00"}`),
+			[]string{"incidents.geojson:2: feature 0 (incidents mini-1): history[0] (respond", "the incident is assigned: only a dispatched incident is responded to"}},
+		{"staff of no grid of it", history("dispatched", `{"kind":"dispatch","at":"2026-11-20T09:40:00+08:00","staff":"st-999999"}`),
+			[]string{"(incidents mini-1)", "history[0].staff", `no staff member "st-999999" serves grid 350181003003001`}},
+		{"an unknown department", history("dispatched", `{"kind":"dispatch","at":"2026-11-20T09:40:00+08:00","department":"moon"}`),
+			[]string{"history[0].department", `no department "moon"`}},
+		{"a status the history does not reach", history("closed", `{"kind":"dispatch","at":"2026-11-20T09:40:00+08:00","staff":"st-000001"}`),
+			[]string{"status: status is closed but the history ends in dispatched"}},
+		{"a time before the report", history("dispatched", `{"kind":"dispatch","at":"2026-11-19T09:40:00+08:00","staff":"st-000001"}`),
+			[]string{"history[0].at", "before the step or report before it"}},
+		{"a callback without a verdict", history("closed", `{"kind":"dispatch","at":"2026-11-20T09:40:00+08:00","staff":"st-000001"},{"kind":"callback","at":"2026-11-20T10:40:00+08:00"}`),
+			[]string{"history[1].verdict"}},
+		{"an unknown field", history("dispatched", `{"kind":"dispatch","at":"2026-11-20T09:40:00+08:00","staff":"st-000001","who":"x"}`),
+			[]string{`unknown property "who"`}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := gridmapCmd(t, url, "import", "-q", "-keep-times", datasettest.Mini(t, tt.edit))
+			if code != 1 || !strings.Contains(stderr, "nothing was changed") {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr does not mention %q:\n%s", w, stderr)
+				}
+			}
+			if n := scalar(t, url, `SELECT count(*)::text FROM incidents`); n != "0" {
+				t.Errorf("%s incidents stored after a refused import", n)
+			}
+		})
+	}
+
+	if code, _, stderr := gridmapCmd(t, url, "import", "-q", "-keep-times", datasettest.Mini(t, history("closed", lived))); code != 0 {
+		t.Fatal(stderr)
+	}
+	got := scalar(t, url, `SELECT string_agg(e.kind || ':' || e.to_status || ':' || e.actor, ' ' ORDER BY e.id) FROM incident_events e
+		JOIN incidents i ON i.id = e.incident_id WHERE i.client_key LIKE '%mini-1'`)
+	want := "report:assigned:import dispatch:dispatched:市12345指挥中心 respond:accepted:林测试 progress:in_progress:林测试 " +
+		"status:resolved:林测试 callback:in_progress:import status:resolved:林测试 callback:closed:import"
+	if got != want {
+		t.Errorf("events:\n%s\nwant\n%s", got, want)
+	}
+	state := scalar(t, url, `SELECT concat_ws(' ', status, assignee_staff_id, satisfaction, reopened, dissatisfied,
+		to_char(first_responded_at AT TIME ZONE 'Asia/Shanghai', 'MM-DD HH24:MI'), to_char(resolved_at AT TIME ZONE 'Asia/Shanghai', 'MM-DD HH24:MI'),
+		to_char(updated_at AT TIME ZONE 'Asia/Shanghai', 'MM-DD HH24:MI')) FROM incidents WHERE client_key LIKE '%mini-1'`)
+	if state != "closed st-000001 satisfied 1 1 11-20 10:05 11-21 16:00 11-22 09:00" {
+		t.Errorf("the incident after its history: %s", state)
+	}
+	// A re-import skips it: its history is not stored twice.
+	if code, _, stderr := gridmapCmd(t, url, "import", "-q", "-keep-times", datasettest.Mini(t, history("closed", lived))); code != 0 {
+		t.Fatal(stderr)
+	}
+	if n := scalar(t, url, `SELECT count(*)::text FROM incident_events e JOIN incidents i ON i.id = e.incident_id WHERE i.client_key LIKE '%mini-1'`); n != "8" {
+		t.Errorf("%s events after a re-import, want 8", n)
+	}
+}

@@ -151,6 +151,7 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 		Staff:     db,
 		Loop:      db,
 		Figures:   db,
+		Photos:    db,
 		Calendar:  cal,
 		TileSQL:   tileSQL,
 	}, web.Options{

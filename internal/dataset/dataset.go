@@ -221,6 +221,9 @@ func (d *Dataset) Shift(now time.Time) time.Duration {
 		if !in.ResolvedAt.IsZero() {
 			in.ResolvedAt = in.ResolvedAt.Add(shift)
 		}
+		for k := range in.History {
+			in.History[k].At = in.History[k].At.Add(shift)
+		}
 	}
 	d.AsOf = d.AsOf.Add(shift)
 	return shift

@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"fmt"
 	"regexp"
 	"time"
 
@@ -293,6 +294,15 @@ func (r *reader) addIncident(f *feature) {
 		Status      string      `json:"status"`
 		CRS         string      `json:"crs"`
 		Reported    *[2]float64 `json:"reported_coordinates"`
+		History     []struct {
+			Kind       string `json:"kind"`
+			At         string `json:"at"`
+			By         string `json:"by"`
+			Staff      string `json:"staff"`
+			Department string `json:"department"`
+			Verdict    string `json:"verdict"`
+			Note       string `json:"note"`
+		} `json:"history"`
 	}
 	if !f.properties(&p) {
 		return
@@ -326,6 +336,16 @@ func (r *reader) addIncident(f *feature) {
 		} else {
 			rep.ResolvedAt = t
 		}
+	}
+	for i, s := range p.History {
+		step := gridmap.Step{Kind: s.Kind, By: s.By, Staff: s.Staff, Department: s.Department, Verdict: s.Verdict, Note: s.Note}
+		if t, err := time.Parse(time.RFC3339, s.At); err != nil {
+			f.problemAt(fmt.Sprintf("properties.history[%d].at", i), "at %q is not an RFC 3339 time", s.At)
+			ok = false
+		} else {
+			step.At = t
+		}
+		rep.History = append(rep.History, step)
 	}
 	pt, okPt := f.point()
 	if !okPt {

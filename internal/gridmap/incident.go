@@ -197,6 +197,7 @@ type Incident struct {
 	ReportedBy  Actor     // the account that reported it (UserID 0: none, e.g. an import)
 	Loop        Loop      // dispatch, response, supervision and callback
 	History     []Event
+	Photos      []Photo // with the history: what one incident's page shows
 }
 
 // Overdue reports whether the incident missed its due time: still open after it, or resolved late.

@@ -28,6 +28,7 @@ const (
 	EvDuplicate = "duplicate" // merged into an earlier report of the same matter
 	EvReassign  = "reassign"  // moved with a grid boundary
 	EvWarning   = "warning"   // a supervision rule fired
+	EvPhoto     = "photo"     // a photo attached (the matter, the work, the result)
 )
 
 // Callback verdicts (回访结果).
@@ -133,6 +134,19 @@ type Department struct {
 	Active bool   `json:"active"`
 }
 
+// departmentFor is the department (of those the schema seeds) each category's matters go to
+// when a grid cannot deal with them itself.
+var departmentFor = map[string]string{
+	"utilities": "power", "illegal_construction": "city_management", "road_facility": "housing",
+	"noise": "environment", "safety_hazard": "fire", "parking": "police", "greenery": "natural_resources",
+}
+
+// DepartmentFor is the department a category's matters usually go to, if any.
+func DepartmentFor(category string) (string, bool) {
+	d, ok := departmentFor[category]
+	return d, ok
+}
+
 // DuplicateWindow is how far back a report is compared with open incidents of its category.
 const DuplicateWindow = 7 * 24 * time.Hour
 
@@ -190,10 +204,10 @@ func (in *Incident) Dispatch(to Assignee, by Actor, note string, now time.Time, 
 	switch in.Status {
 	case StatusAssigned, StatusDispatched, StatusAccepted:
 	default:
-		return Event{}, conflict("incident %d is %s: only an assigned, dispatched or accepted incident can be dispatched", in.ID, in.Status)
+		return Event{}, conflict("%s is %s: only an assigned, dispatched or accepted incident can be dispatched", in.name(), in.Status)
 	}
 	if in.Assignment.GridCode == "" && to.Department == "" {
-		return Event{}, conflict("incident %d has no grid: dispatch it to a department, or assign it to a grid first", in.ID)
+		return Event{}, conflict("%s has no grid: dispatch it to a department, or assign it to a grid first", in.name())
 	}
 	from := in.Status
 	in.Status = StatusDispatched
@@ -217,7 +231,7 @@ func (in *Incident) IsAssignee(staffID, department string) bool {
 // again for the dispatcher to send on.
 func (in *Incident) Return(by Actor, reason string, now time.Time) (Event, error) {
 	if in.Status != StatusDispatched {
-		return Event{}, conflict("incident %d is %s: only a dispatched incident can be returned", in.ID, in.Status)
+		return Event{}, conflict("%s is %s: only a dispatched incident can be returned", in.name(), in.Status)
 	}
 	if reason == "" {
 		return Event{}, Invalid("note", "say why the incident is returned")
@@ -231,7 +245,7 @@ func (in *Incident) Return(by Actor, reason string, now time.Time) (Event, error
 // Respond is the assignee's acknowledgement (签收): the incident is taken.
 func (in *Incident) Respond(by Actor, note string, now time.Time) (Event, error) {
 	if in.Status != StatusDispatched {
-		return Event{}, conflict("incident %d is %s: only a dispatched incident is responded to", in.ID, in.Status)
+		return Event{}, conflict("%s is %s: only a dispatched incident is responded to", in.name(), in.Status)
 	}
 	from := in.Status
 	in.Status = StatusAccepted
@@ -247,7 +261,7 @@ func (in *Incident) Progress(by Actor, note string, now time.Time, cal *Calendar
 	switch in.Status {
 	case StatusAccepted, StatusInProgress:
 	default:
-		return Event{}, conflict("incident %d is %s: progress is reported on an accepted or in-progress incident", in.ID, in.Status)
+		return Event{}, conflict("%s is %s: progress is reported on an accepted or in-progress incident", in.name(), in.Status)
 	}
 	if note == "" {
 		return Event{}, Invalid("note", "say what has been done")
@@ -262,7 +276,7 @@ func (in *Incident) Progress(by Actor, note string, now time.Time, cal *Calendar
 // Resolve records that the matter is dealt with (办结).
 func (in *Incident) Resolve(by Actor, note string, now time.Time) (Event, error) {
 	if in.Status != StatusInProgress && in.Status != StatusAccepted {
-		return Event{}, conflict("incident %d is %s: only an accepted or in-progress incident is resolved", in.ID, in.Status)
+		return Event{}, conflict("%s is %s: only an accepted or in-progress incident is resolved", in.name(), in.Status)
 	}
 	from := in.Status
 	in.Status, in.ResolvedAt = StatusResolved, now
@@ -272,7 +286,7 @@ func (in *Incident) Resolve(by Actor, note string, now time.Time) (Event, error)
 // Reject ends a report that is not the city's matter (不予受理).
 func (in *Incident) Reject(by Actor, note string, now time.Time) (Event, error) {
 	if !CanTransition(in.Status, StatusRejected) {
-		return Event{}, conflict("incident %d is %s and cannot be rejected", in.ID, in.Status)
+		return Event{}, conflict("%s is %s and cannot be rejected", in.name(), in.Status)
 	}
 	from := in.Status
 	in.Status = StatusRejected
@@ -282,7 +296,7 @@ func (in *Incident) Reject(by Actor, note string, now time.Time) (Event, error) 
 // Urge presses the assignee (催办); the urge is in the history the assignee sees.
 func (in *Incident) Urge(by Actor, note string, now time.Time) (Event, error) {
 	if !IsOpen(in.Status) || in.Status == StatusReported {
-		return Event{}, conflict("incident %d is %s: only open incidents in a grid can be urged", in.ID, in.Status)
+		return Event{}, conflict("%s is %s: only open incidents in a grid can be urged", in.name(), in.Status)
 	}
 	in.Loop.Urged++
 	in.Loop.LastUrgedAt = now
@@ -296,7 +310,7 @@ func (in *Incident) Callback(verdict string, by Actor, note string, now time.Tim
 		return Event{}, Invalid("verdict", "verdict %q: satisfied, basically_satisfied, dissatisfied or unreachable", verdict)
 	}
 	if in.Status != StatusResolved {
-		return Event{}, conflict("incident %d is %s: the callback comes after resolution", in.ID, in.Status)
+		return Event{}, conflict("%s is %s: the callback comes after resolution", in.name(), in.Status)
 	}
 	from := in.Status
 	in.Loop.Satisfaction, in.Loop.CallbackAt = verdict, now
@@ -322,7 +336,7 @@ func (in *Incident) MarkDuplicate(of *Incident, by Actor, note string, now time.
 		return Event{}, Invalid("of", "an incident cannot be a duplicate of itself")
 	}
 	if !CanTransition(in.Status, StatusDuplicate) {
-		return Event{}, conflict("incident %d is %s and cannot be marked a duplicate", in.ID, in.Status)
+		return Event{}, conflict("%s is %s and cannot be marked a duplicate", in.name(), in.Status)
 	}
 	if of.Status == StatusDuplicate {
 		return Event{}, Invalid("of", "incident %d is itself a duplicate of %d: merge into that one", of.ID, of.Loop.DuplicateOf)
@@ -344,7 +358,7 @@ func (in *Incident) Absorbed(duplicate int64, by Actor, now time.Time) Event {
 // NotDuplicate clears the flag set at intake: staff found it another matter.
 func (in *Incident) NotDuplicate(by Actor, now time.Time) (Event, error) {
 	if in.Loop.PossibleDupOf == 0 {
-		return Event{}, conflict("incident %d is not flagged as a possible duplicate", in.ID)
+		return Event{}, conflict("%s is not flagged as a possible duplicate", in.name())
 	}
 	was := in.Loop.PossibleDupOf
 	in.Loop.PossibleDupOf = 0

@@ -60,7 +60,10 @@ type Report struct {
 	ReportedAt  time.Time // zero means now
 	Status      string    // imports only: the status the incident already has; "" for new reports
 	ResolvedAt  time.Time // imports only: when a resolved or closed incident was resolved
-	Recorded    time.Time // replays only: when the report was recorded (zero: now)
+	// History is, for imports only, the loop's steps the incident went through after its
+	// report: replayed at import, they must end in Status and ResolvedAt.
+	History  []Step
+	Recorded time.Time // replays only: when the report was recorded (zero: now)
 	// Simulated marks a report the demo's simulated city made up; no client can set it.
 	Simulated bool
 	// By is the account reporting it, from the signed-in caller; never from the body.
@@ -145,5 +148,5 @@ func (r *Report) Validate() []FieldError {
 			bad("status", "unknown status %q", r.Status)
 		}
 	}
-	return errs
+	return append(errs, checkHistory(r.History, r.ReportedAt)...)
 }

@@ -73,13 +73,17 @@ type Planner struct {
 // Assign locates a point.
 func (p *Planner) Assign(lon, lat float64) gridmap.Assignment { return p.Loc.Assign(lon, lat) }
 
+// Calendar is the working calendar the planner reckons by.
+func (p *Planner) Calendar() *gridmap.Calendar {
+	if p.Cal == nil {
+		return calendar.Default()
+	}
+	return p.Cal
+}
+
 // Prepare validates, converts and locates one report.
 func (p *Planner) Prepare(rep gridmap.Report) (gridmap.Incident, error) {
-	cal := p.Cal
-	if cal == nil {
-		cal = calendar.Default()
-	}
-	in, _, errs := Prepare(p.Loc, cal, rep, p.Now)
+	in, _, errs := Prepare(p.Loc, p.Calendar(), rep, p.Now)
 	if len(errs) > 0 {
 		return in, fmt.Errorf("%s: %s", errs[0].Field, errs[0].Message)
 	}

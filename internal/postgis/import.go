@@ -38,6 +38,8 @@ type Planner interface {
 	Prepare(rep gridmap.Report) (gridmap.Incident, error)
 	// Assign finds the grid of a WGS-84 point.
 	Assign(lon, lat float64) gridmap.Assignment
+	// Calendar is the working calendar due times are reckoned by (a history's replay too).
+	Calendar() *gridmap.Calendar
 }
 
 // IncidentPlanner builds a Planner over the grids as they stand inside an import's transaction.

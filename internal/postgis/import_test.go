@@ -9,6 +9,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 
+	"github.com/gridmap/gridmap/internal/calendar"
 	"github.com/gridmap/gridmap/internal/dataset"
 	"github.com/gridmap/gridmap/internal/dataset/datasettest"
 	"github.com/gridmap/gridmap/internal/gridmap"
@@ -41,6 +42,8 @@ func (p containsPlanner) Assign(lon, lat float64) gridmap.Assignment {
 	}
 	return gridmap.Assignment{Method: gridmap.MethodUnassigned, Reason: "outside every grid"}
 }
+
+func (p containsPlanner) Calendar() *gridmap.Calendar { return calendar.Default() }
 
 func (p containsPlanner) Prepare(r gridmap.Report) (gridmap.Incident, error) {
 	return gridmap.Incident{

@@ -1,6 +1,7 @@
 package postgis
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -184,30 +185,122 @@ func plannerInTx(ctx context.Context, tx pgx.Tx, plan IncidentPlanner) (Planner,
 func importIncidents(ctx context.Context, tx pgx.Tx, d *dataset.Dataset, planner Planner, stats *ImportStats, progress Progress, now time.Time) error {
 	const chunk = 2000
 	total := len(d.Incidents)
+	var known *loopRefs
 	for start := 0; start < total; start += chunk {
 		end := min(start+chunk, total)
 		batch := make([]gridmap.Incident, 0, end-start)
-		for _, rep := range d.Incidents[start:end] {
+		lived := make([]gridmap.Incident, end-start) // after its history; zero ID when it has none
+		var problems dataset.Problems
+		for k, rep := range d.Incidents[start:end] {
+			history := rep.History
+			if len(history) > 0 {
+				rep.Status, rep.ResolvedAt, rep.History = "", time.Time{}, nil // as it was reported
+			}
 			in, err := planner.Prepare(rep)
 			if err != nil {
 				return dataset.Problems{d.ProblemAt(dataset.Incidents, rep.ClientID, "", err.Error())}
 			}
 			batch = append(batch, in)
+			if len(history) == 0 {
+				continue
+			}
+			if known == nil {
+				if known, err = readLoopRefs(ctx, tx); err != nil {
+					return err
+				}
+			}
+			after, field, msg := replayHistory(in, history, d.Incidents[start+k], known, planner.Calendar())
+			if msg != "" {
+				problems = append(problems, d.ProblemAt(dataset.Incidents, rep.ClientID, field, msg))
+				continue
+			}
+			lived[k] = after
+		}
+		if len(problems) > 0 {
+			return problems
 		}
 		res, err := insertIncidents(ctx, tx, batch, nil, "import", "imported", now)
 		if err != nil {
 			return err
 		}
-		for _, r := range res {
-			if r.Created {
-				stats.Inserted[dataset.Incidents]++
-			} else {
+		var steps []*gridmap.Incident
+		for k, r := range res {
+			if !r.Created {
 				stats.Skipped[dataset.Incidents]++
+				continue
 			}
+			stats.Inserted[dataset.Incidents]++
+			if len(lived[k].History) > 0 {
+				lived[k].ID = r.ID
+				steps = append(steps, &lived[k])
+			}
+		}
+		if _, err := saveSteps(ctx, tx, steps); err != nil {
+			return translate(err, "store incidents' histories")
 		}
 		progress("incidents", end, total)
 	}
 	return nil
+}
+
+// loopRefs are the staff (id → grid) and departments a history may dispatch to.
+type loopRefs struct {
+	staff       map[string]string
+	departments map[string]bool
+}
+
+func readLoopRefs(ctx context.Context, tx pgx.Tx) (*loopRefs, error) {
+	refs := &loopRefs{staff: map[string]string{}, departments: map[string]bool{}}
+	rows, err := tx.Query(ctx, `SELECT id, grid_code FROM staff WHERE retired_at IS NULL`)
+	if err != nil {
+		return nil, translate(err, "read staff")
+	}
+	var id, grid string
+	if _, err := pgx.ForEachRow(rows, []any{&id, &grid}, func() error { refs.staff[id] = grid; return nil }); err != nil {
+		return nil, translate(err, "read staff")
+	}
+	rows, err = tx.Query(ctx, `SELECT code FROM departments WHERE active`)
+	if err != nil {
+		return nil, translate(err, "read departments")
+	}
+	if _, err := pgx.ForEachRow(rows, []any{&id}, func() error { refs.departments[id] = true; return nil }); err != nil {
+		return nil, translate(err, "read departments")
+	}
+	return refs, nil
+}
+
+// importActor is who a dataset's steps are recorded as when they name no one.
+var importActor = gridmap.Actor{Name: "import", Role: "import"}
+
+// replayHistory plays a dataset incident's history on it as reported, through the loop's own
+// methods: the result must end where the dataset says (its status and resolved_at), and every
+// dispatch go to a staff member of the incident's grid or a known department. On a problem it
+// returns the field and what is wrong.
+func replayHistory(in gridmap.Incident, history []gridmap.Step, rep gridmap.Report, known *loopRefs, cal *gridmap.Calendar) (gridmap.Incident, string, string) {
+	for i, s := range history {
+		field := fmt.Sprintf("properties.history[%d]", i)
+		if s.Staff != "" && known.staff[s.Staff] != in.Assignment.GridCode {
+			return in, field + ".staff", fmt.Sprintf("history[%d].staff: no staff member %q serves grid %s, where the incident lies", i, s.Staff, cmp.Or(in.Assignment.GridCode, "(none)"))
+		}
+		if s.Department != "" && !known.departments[s.Department] {
+			return in, field + ".department", fmt.Sprintf("history[%d].department: no department %q", i, s.Department)
+		}
+	}
+	events, err := in.Replay(history, importActor, cal)
+	if e, ok := err.(*gridmap.Error); ok {
+		return in, "properties." + e.Field, e.Message
+	} else if err != nil {
+		return in, "properties.history", err.Error()
+	}
+	if rep.Status != "" && in.Status != rep.Status {
+		return in, "properties.status", fmt.Sprintf("status: status is %s but the history ends in %s", rep.Status, in.Status)
+	}
+	if !rep.ResolvedAt.IsZero() && !in.ResolvedAt.Equal(rep.ResolvedAt) {
+		return in, "properties.resolved_at", fmt.Sprintf("resolved_at: resolved_at is %s but the history resolves it at %s",
+			rep.ResolvedAt.Format(time.RFC3339), in.ResolvedAt.Format(time.RFC3339))
+	}
+	in.History = events
+	return in, "", ""
 }
 
 // reassignOpen moves every open, automatically assigned incident whose point now falls in

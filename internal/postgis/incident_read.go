@@ -90,7 +90,13 @@ FROM incident_events WHERE incident_id = $1 ORDER BY id`, id)
 		err := r.Scan(&e.ID, &e.At, &e.Actor, &e.ActorID, &e.Role, &e.Kind, &e.Verdict, &e.From, &e.To, &e.Note)
 		return e, err
 	})
-	return in, err
+	if err != nil {
+		return in, err
+	}
+	if in.Photos, err = photosOf(ctx, db.Pool, id); err != nil {
+		return in, translate(err, "get incident photos")
+	}
+	return in, nil
 }
 
 // openStatuses are the statuses of incidents that still need work, for the overdue filter.

@@ -18,6 +18,16 @@ var _ gridmap.LoopStore = (*DB)(nil)
 // incident with the event change returns, in one transaction. An incident whose grid lies
 // outside scope (nil: anywhere) is not found.
 func (db *DB) Change(ctx context.Context, id int64, scope gridmap.Scope, change func(in *gridmap.Incident) (gridmap.Event, error)) (gridmap.Incident, error) {
+	if err := db.change(ctx, id, scope, change, nil); err != nil {
+		return gridmap.Incident{}, err
+	}
+	return db.Incident(ctx, id)
+}
+
+// change applies one step under the incident's row lock, then also (if not nil) in the same
+// transaction, given the step's event id.
+func (db *DB) change(ctx context.Context, id int64, scope gridmap.Scope, change func(in *gridmap.Incident) (gridmap.Event, error),
+	also func(tx pgx.Tx, in *gridmap.Incident, event int64) error) error {
 	err := pgx.BeginFunc(ctx, db.Pool, func(tx pgx.Tx) error {
 		in, err := scanIncident(tx.QueryRow(ctx, `SELECT `+incidentColumns+incidentFrom+` WHERE i.id = $1 FOR UPDATE OF i`, id))
 		if errors.Is(err, pgx.ErrNoRows) || err == nil && scope != nil && !scope.Contains(in.Assignment.GridCode) {
@@ -26,44 +36,115 @@ func (db *DB) Change(ctx context.Context, id int64, scope gridmap.Scope, change 
 		if err != nil {
 			return err
 		}
+		if also != nil { // the steps that look at the photos see them
+			if in.Photos, err = photosOf(ctx, tx, id); err != nil {
+				return err
+			}
+		}
 		ev, err := change(&in)
 		if err != nil {
 			return err
 		}
-		return saveChange(ctx, tx, &in, ev, db.now())
+		event, err := saveChange(ctx, tx, &in, ev, db.now())
+		if err != nil || also == nil {
+			return err
+		}
+		return also(tx, &in, event)
 	})
 	if err != nil {
-		return gridmap.Incident{}, translate(err, "change incident "+strconv.FormatInt(id, 10))
+		return translate(err, "change incident "+strconv.FormatInt(id, 10))
 	}
-	return db.Incident(ctx, id)
+	return nil
 }
 
-// saveChange writes an incident's changeable columns and the event of the change.
-func saveChange(ctx context.Context, tx pgx.Tx, in *gridmap.Incident, ev gridmap.Event, now time.Time) error {
-	l := &in.Loop
+// saveChange writes an incident's changeable columns and the event of the change, and returns
+// the event's id.
+func saveChange(ctx context.Context, tx pgx.Tx, in *gridmap.Incident, ev gridmap.Event, now time.Time) (int64, error) {
 	if ev.At.IsZero() {
 		ev.At = now
 	}
-	_, err := tx.Exec(ctx, `UPDATE incidents SET status = $2, updated_at = $3, resolved_at = $4,
-    assignee_staff_id = nullif($5, ''), department_code = nullif($6, ''), dispatched_at = $7, response_due_at = $8, responded_at = $9,
-    last_progress_at = $10, progress_due_at = $11, due_soon_at = $12, escalate_at = $13, urged = $14, last_urged_at = $15,
-    satisfaction = nullif($16, ''), callback_at = $17, dissatisfied = $18, reopened = $19, duplicate_of = nullif($20, 0),
-    possible_dup_of = nullif($21, 0), repeat_complaint = $22, first_dispatched_at = $23, first_response_due = $24, first_responded_at = $25
-WHERE id = $1`, in.ID, in.Status, ev.At, nullTime(in.ResolvedAt),
-		l.Assignee.StaffID, l.Assignee.Department, nullTime(l.DispatchedAt), nullTime(l.ResponseDueAt), nullTime(l.RespondedAt),
-		nullTime(l.LastProgressAt), nullTime(l.ProgressDueAt), nullTime(l.DueSoonAt), nullTime(l.EscalateAt), l.Urged, nullTime(l.LastUrgedAt),
-		l.Satisfaction, nullTime(l.CallbackAt), l.Dissatisfied, l.Reopened, l.DuplicateOf, l.PossibleDupOf, l.RepeatComplaint,
-		nullTime(l.FirstDispatchedAt), nullTime(l.FirstResponseDue), nullTime(l.FirstRespondedAt))
+	ev.To = in.Status
+	in.History = []gridmap.Event{ev}
+	ids, err := saveSteps(ctx, tx, []*gridmap.Incident{in})
 	if err != nil {
-		return err
+		return 0, err
 	}
-	var grid *string
-	if in.Assignment.GridCode != "" {
-		grid = &in.Assignment.GridCode
+	return ids[0], nil
+}
+
+// saveSteps writes incidents' changeable columns as they stand, each updated at the time of
+// its last new event, and the new events (each incident's History), in two statements
+// whatever their number; it returns the events' ids in order.
+func saveSteps(ctx context.Context, tx pgx.Tx, ins []*gridmap.Incident) ([]int64, error) {
+	if len(ins) == 0 {
+		return nil, nil
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO incident_events (incident_id, at, actor, actor_user_id, actor_role, kind, from_status, to_status, grid_code, note, verdict)
-VALUES ($1, $2, $3, $4, $5, $6, nullif($7, ''), $8, $9, $10, nullif($11, ''))`, in.ID, ev.At, ev.Actor, nullID(ev.ActorID), ev.Role, ev.Kind, ev.From, in.Status, grid, ev.Note, ev.Verdict)
-	return err
+	n := len(ins)
+	var (
+		ids                                                        = make([]int64, n)
+		status, staff, dept, satisfaction                          = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		updated                                                    = make([]time.Time, n)
+		resolved, dispatched, responseDue, responded, lastProgress = make([]*time.Time, n), make([]*time.Time, n), make([]*time.Time, n), make([]*time.Time, n), make([]*time.Time, n)
+		progressDue, dueSoon, escalate, lastUrged, callback        = make([]*time.Time, n), make([]*time.Time, n), make([]*time.Time, n), make([]*time.Time, n), make([]*time.Time, n)
+		firstDispatched, firstDue, firstResponded                  = make([]*time.Time, n), make([]*time.Time, n), make([]*time.Time, n)
+		urged, dissatisfied, reopened                              = make([]int32, n), make([]int32, n), make([]int32, n)
+		dupOf, possibleDup                                         = make([]int64, n), make([]int64, n)
+		repeat                                                     = make([]bool, n)
+		evIncident, evActorID                                      []int64
+		evAt                                                       []time.Time
+		evActor, evRole, evKind, evFrom, evTo, evNote, evVerdict   []string
+		evGrid                                                     []*string
+	)
+	for i, in := range ins {
+		l := &in.Loop
+		ids[i], status[i], updated[i], resolved[i] = in.ID, in.Status, in.History[len(in.History)-1].At, nullTime(in.ResolvedAt)
+		staff[i], dept[i], satisfaction[i] = l.Assignee.StaffID, l.Assignee.Department, l.Satisfaction
+		dispatched[i], responseDue[i], responded[i], lastProgress[i] = nullTime(l.DispatchedAt), nullTime(l.ResponseDueAt), nullTime(l.RespondedAt), nullTime(l.LastProgressAt)
+		progressDue[i], dueSoon[i], escalate[i], lastUrged[i], callback[i] = nullTime(l.ProgressDueAt), nullTime(l.DueSoonAt), nullTime(l.EscalateAt), nullTime(l.LastUrgedAt), nullTime(l.CallbackAt)
+		firstDispatched[i], firstDue[i], firstResponded[i] = nullTime(l.FirstDispatchedAt), nullTime(l.FirstResponseDue), nullTime(l.FirstRespondedAt)
+		urged[i], dissatisfied[i], reopened[i] = int32(l.Urged), int32(l.Dissatisfied), int32(l.Reopened)
+		dupOf[i], possibleDup[i], repeat[i] = l.DuplicateOf, l.PossibleDupOf, l.RepeatComplaint
+		var grid *string
+		if in.Assignment.GridCode != "" {
+			g := in.Assignment.GridCode
+			grid = &g
+		}
+		for _, ev := range in.History {
+			evIncident, evAt, evActor, evActorID = append(evIncident, in.ID), append(evAt, ev.At), append(evActor, ev.Actor), append(evActorID, ev.ActorID)
+			evRole, evKind, evFrom, evTo = append(evRole, ev.Role), append(evKind, ev.Kind), append(evFrom, ev.From), append(evTo, ev.To)
+			evGrid, evNote, evVerdict = append(evGrid, grid), append(evNote, ev.Note), append(evVerdict, ev.Verdict)
+		}
+	}
+	_, err := tx.Exec(ctx, `UPDATE incidents i SET status = u.status, updated_at = u.updated, resolved_at = u.resolved,
+    assignee_staff_id = nullif(u.staff, ''), department_code = nullif(u.dept, ''), dispatched_at = u.dispatched,
+    response_due_at = u.response_due, responded_at = u.responded, last_progress_at = u.last_progress,
+    progress_due_at = u.progress_due, due_soon_at = u.due_soon, escalate_at = u.escalate, urged = u.urged,
+    last_urged_at = u.last_urged, satisfaction = nullif(u.satisfaction, ''), callback_at = u.callback,
+    dissatisfied = u.dissatisfied, reopened = u.reopened, duplicate_of = nullif(u.dup_of, 0),
+    possible_dup_of = nullif(u.possible_dup, 0), repeat_complaint = u.repeat, first_dispatched_at = u.first_dispatched,
+    first_response_due = u.first_due, first_responded_at = u.first_responded
+FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::text[], $7::timestamptz[],
+            $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::timestamptz[], $12::timestamptz[], $13::timestamptz[],
+            $14::int[], $15::timestamptz[], $16::text[], $17::timestamptz[], $18::int[], $19::int[], $20::bigint[], $21::bigint[],
+            $22::bool[], $23::timestamptz[], $24::timestamptz[], $25::timestamptz[])
+    AS u(id, status, updated, resolved, staff, dept, dispatched, response_due, responded, last_progress, progress_due,
+         due_soon, escalate, urged, last_urged, satisfaction, callback, dissatisfied, reopened, dup_of, possible_dup,
+         repeat, first_dispatched, first_due, first_responded)
+WHERE i.id = u.id`, ids, status, updated, resolved, staff, dept, dispatched, responseDue, responded, lastProgress, progressDue,
+		dueSoon, escalate, urged, lastUrged, satisfaction, callback, dissatisfied, reopened, dupOf, possibleDup, repeat,
+		firstDispatched, firstDue, firstResponded)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.Query(ctx, `INSERT INTO incident_events (incident_id, at, actor, actor_user_id, actor_role, kind, from_status, to_status, grid_code, note, verdict)
+SELECT incident_id, at, actor, nullif(actor_user_id, 0), actor_role, kind, nullif(from_status, ''), to_status, grid_code, note, nullif(verdict, '')
+FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+    WITH ORDINALITY AS e(incident_id, at, actor, actor_user_id, actor_role, kind, from_status, to_status, grid_code, note, verdict, ord)
+ORDER BY ord RETURNING id`, evIncident, evAt, evActor, evActorID, evRole, evKind, evFrom, evTo, evGrid, evNote, evVerdict)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
 }
 
 // Departments lists the departments incidents can be dispatched to, by code.

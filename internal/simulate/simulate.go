@@ -271,47 +271,31 @@ const (
 	returnEveryN = 15   // one dispatch in this many is returned (退单) and dispatched again
 )
 
-// Steps the simulated staff take.
-const (
-	stepReject   = "reject"
-	stepDispatch = "dispatch"
-	stepRespond  = "respond"
-	stepProgress = "progress"
-	stepResolve  = "resolve"
-	stepCallback = "callback"
-)
-
 // next says what an incident's next step is and how long it takes on average; "" when it has
 // none (ended, or stuck).
 func next(in *gridmap.Incident) (step string, meanHours float64) {
 	stuck := in.ID%stuckEveryN == 0
 	switch in.Status {
 	case gridmap.StatusReported:
-		return stepReject, meanReject
+		return gridmap.StepReject, meanReject
 	case gridmap.StatusAssigned:
-		return stepDispatch, meanDispatch
+		return gridmap.StepDispatch, meanDispatch
 	case gridmap.StatusDispatched:
-		return stepRespond, meanRespond
+		return gridmap.StepRespond, meanRespond
 	case gridmap.StatusAccepted:
 		if stuck {
 			return "", 0
 		}
-		return stepProgress, meanProgress
+		return gridmap.StepProgress, meanProgress
 	case gridmap.StatusInProgress:
 		if stuck {
 			return "", 0
 		}
-		return stepResolve, math.Max(0.5, resolveDue*in.DueAt.Sub(in.ReportedAt).Hours())
+		return gridmap.StepResolve, math.Max(0.5, resolveDue*in.DueAt.Sub(in.ReportedAt).Hours())
 	case gridmap.StatusResolved:
-		return stepCallback, meanCallback
+		return gridmap.StepCallback, meanCallback
 	}
 	return "", 0
-}
-
-// departmentFor is where a category's incidents go when a grid cannot deal with them.
-var departmentFor = map[string]string{
-	"utilities": "power", "illegal_construction": "city_management", "road_facility": "housing",
-	"noise": "environment", "safety_hazard": "fire", "parking": "police", "greenery": "natural_resources",
 }
 
 // verdict draws a resident's answer to a callback: mostly satisfied, some not, a few not reached.
@@ -331,7 +315,7 @@ func (c *City) verdict() string {
 // categories (and grids without staff) a department.
 func (c *City) assignee(in *gridmap.Incident) gridmap.Assignee {
 	staff := c.staff[in.Assignment.GridCode]
-	dept, hasDept := departmentFor[in.Category]
+	dept, hasDept := gridmap.DepartmentFor(in.Category)
 	if len(staff) == 0 || hasDept && c.rng.Float64() < 0.3 {
 		if !hasDept {
 			dept = "city_management"
@@ -346,24 +330,26 @@ func (c *City) assignee(in *gridmap.Incident) gridmap.Assignee {
 func (c *City) apply(ctx context.Context, id int64, step string, at time.Time) (gridmap.Incident, error) {
 	cal := c.calendar()
 	in, err := c.store.Change(ctx, id, nil, func(in *gridmap.Incident) (gridmap.Event, error) {
+		s := gridmap.Step{Kind: step, At: at}
 		switch step {
-		case stepReject:
-			return in.Reject(actor, "不属本市职责范围", at)
-		case stepDispatch:
-			return in.Dispatch(c.assignee(in), actor, "", at, cal)
-		case stepRespond:
+		case gridmap.StepReject:
+			s.Note = "不属本市职责范围"
+		case gridmap.StepDispatch:
+			a := c.assignee(in)
+			s.Staff, s.Department = a.StaffID, a.Department
+		case gridmap.StepRespond:
+			s.Note = "已签收"
 			if c.rng.IntN(returnEveryN) == 0 {
-				return in.Return(actor, "不属本单位职责，请改派", at)
+				s.Kind, s.Note = gridmap.StepReturn, "不属本单位职责，请改派"
 			}
-			return in.Respond(actor, "已签收", at)
-		case stepProgress:
-			return in.Progress(actor, "已到现场处置", at, cal)
-		case stepResolve:
-			return in.Resolve(actor, "已处置完毕", at)
-		case stepCallback:
-			return in.Callback(c.verdict(), actor, "", at, cal)
+		case gridmap.StepProgress:
+			s.Note = "已到现场处置"
+		case gridmap.StepResolve:
+			s.Note = "已处置完毕"
+		case gridmap.StepCallback:
+			s.Verdict = c.verdict()
 		}
-		return gridmap.Event{}, fmt.Errorf("simulate: no step %q", step)
+		return in.Take(s, actor, cal)
 	})
 	if gridmap.ErrorCode(err) == gridmap.EConflict {
 		return in, nil

@@ -204,23 +204,32 @@ func parseID(c *fiber.Ctx) (int64, error) {
 	return id, nil
 }
 
+// readableIncident is the incident the path names, if the caller may read it.
+func (s *Server) readableIncident(c *fiber.Ctx) (gridmap.Incident, error) {
+	id, err := parseID(c)
+	if err != nil {
+		return gridmap.Incident{}, err
+	}
+	in, err := s.deps.Incidents.Incident(c.UserContext(), id)
+	if err != nil {
+		return gridmap.Incident{}, err
+	}
+	if !mayRead(principal(c), &in) {
+		return gridmap.Incident{}, notFoundOutside("incident %d not found", id)
+	}
+	return in, nil
+}
+
 // getIncident: GET /api/v1/incidents/{id}, with its history.
 func (s *Server) getIncident(c *fiber.Ctx) error {
 	if err := checkParams(c); err != nil {
 		return err
 	}
-	id, err := parseID(c)
+	in, err := s.readableIncident(c)
 	if err != nil {
 		return err
 	}
-	in, err := s.deps.Incidents.Incident(c.UserContext(), id)
-	if err != nil {
-		return err
-	}
-	p := principal(c)
-	if !mayRead(p, &in) {
-		return notFoundOutside("incident %d not found", id)
-	}
+	id, p := in.ID, principal(c)
 	personal := personalFor(p, &in)
 	if personal && in.Reporter != "" {
 		s.logRead(c, gridmap.SecContactRead, "incident "+strconv.FormatInt(id, 10), "")

@@ -76,6 +76,7 @@ type incidentJSON struct {
 	Warnings    []string       `json:"warnings"`
 	Next        []string       `json:"next_statuses"`
 	History     []eventJSON    `json:"history,omitempty"`
+	Photos      []photoJSON    `json:"photos,omitempty"`
 }
 
 // toIncidentJSON is an incident as the API shows it. withPersonal is whether the caller may see
@@ -112,6 +113,9 @@ func toIncidentJSON(in gridmap.Incident, now time.Time, withPersonal bool) incid
 			ev.Actor, ev.Note = e.Actor, e.Note
 		}
 		out.History = append(out.History, ev)
+	}
+	for _, p := range in.Photos {
+		out.Photos = append(out.Photos, toPhotoJSON(p, withPersonal))
 	}
 	return out
 }

@@ -55,11 +55,7 @@ func (s *Server) step(action string, do func(c *fiber.Ctx, p gridmap.Principal, 
 			return err
 		}
 		p := principal(c)
-		scope := p.ScopeFor(action)
-		if _, only := p.DepartmentOnly(); only {
-			scope = nil // a department works what is dispatched to it, wherever it lies (mayRead)
-		}
-		in, err := s.deps.Loop.Change(c.UserContext(), id, scope, func(in *gridmap.Incident) (gridmap.Event, error) {
+		in, err := s.deps.Loop.Change(c.UserContext(), id, stepScope(p, action), func(in *gridmap.Incident) (gridmap.Event, error) {
 			if !mayRead(p, in) {
 				return gridmap.Event{}, notFoundOutside("incident %d not found", id)
 			}
@@ -75,6 +71,14 @@ func (s *Server) step(action string, do func(c *fiber.Ctx, p gridmap.Principal, 
 		}
 		return c.JSON(toIncidentJSON(in, s.now(), personalFor(p, &in)))
 	}
+}
+
+// stepScope is where p may take a step of the loop that needs action.
+func stepScope(p gridmap.Principal, action string) gridmap.Scope {
+	if _, only := p.DepartmentOnly(); only {
+		return nil // a department works what is dispatched to it, wherever it lies (mayRead)
+	}
+	return p.ScopeFor(action)
 }
 
 // dispatch: POST /api/v1/incidents/{id}/dispatch {"staff" | "department", "note"} — 派单, and 改派.

@@ -99,6 +99,12 @@ func (s *Server) endpoints() []endpoint {
 			ep(del, "/api/v1/calendar/:date", gridmap.ActManageSettings, s.deleteCalendarDay),
 		)
 	}
+	if s.deps.Photos != nil && s.deps.Incidents != nil {
+		r = append(r,
+			ep(post, "/api/v1/incidents/:id/photos", gridmap.ActWork, s.addPhoto),
+			ep(get, "/api/v1/incidents/:id/photos/:photo", gridmap.ActReadIncidents, s.getPhoto),
+		)
+	}
 	if s.deps.Figures != nil {
 		r = append(r,
 			ep(get, "/api/v1/figures", gridmap.ActReadFigures, s.figures),

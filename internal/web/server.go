@@ -61,6 +61,7 @@ type Deps struct {
 	// Calendar is the working calendar in force (nil: the national schedule alone).
 	Calendar func() *gridmap.Calendar
 	Figures  gridmap.FiguresStore // the figures and monthly reports; nil serves none
+	Photos   gridmap.PhotoStore   // incidents' photos; nil serves none
 	// TileSQL draws a tile in the database in one ST_AsMVT query, for benchmarks against the
 	// Go tile path (GET /tiles-sql/...); nil, as in production, serves none.
 	TileSQL func(ctx context.Context, layer string, fields []string, z, x, y uint32) ([]byte, error)
