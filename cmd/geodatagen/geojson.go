@@ -84,6 +84,12 @@ func (p *props) time(k string, t time.Time) *props {
 	return p.str(k, t.Format(time.RFC3339))
 }
 
+// raw adds a value already encoded as JSON.
+func (p *props) raw(k string, v []byte) *props {
+	p.key(k).b = append(p.b, v...)
+	return p
+}
+
 func (p *props) position(k string, pt orb.Point) *props {
 	p.key(k).b = appendPosition(p.b, pt)
 	return p

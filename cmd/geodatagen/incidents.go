@@ -95,6 +95,7 @@ type incident struct {
 	Status      string
 	ReportedAt  time.Time
 	ResolvedAt  time.Time // zero unless resolved or closed
+	History     []gridmap.Step
 }
 
 // draft is an incident before it has its client id.
@@ -395,7 +396,7 @@ func (d *dataset) finish(r *rng, n int, df *draft) incident {
 	}
 	status := incidentStatus(r, d.opt.Until.Sub(df.at), df.category, df.order)
 	id := fmt.Sprintf("fq-sample-%06d", n)
-	return incident{
+	in := incident{
 		ClientID:    id,
 		Point:       df.point,
 		Reported:    orb.Point{round7(lon), round7(lat)},
@@ -408,6 +409,8 @@ func (d *dataset) finish(r *rng, n int, df *draft) incident {
 		ReportedAt:  local,
 		ResolvedAt:  d.resolvedAt(id, local, df.category, status),
 	}
+	in.History = d.history(in, df.grid)
+	return in
 }
 
 // resolvedAt draws when a resolved or closed incident was resolved: within its time limit in

@@ -118,7 +118,29 @@ func (d *dataset) incidentsJSON() []byte {
 		if !in.ResolvedAt.IsZero() {
 			p = p.time("resolved_at", in.ResolvedAt)
 		}
+		if len(in.History) > 0 {
+			p = p.raw("history", historyJSON(in.History))
+		}
 		c.add(pointGeometry(in.Point), p)
 	}
 	return c.bytes()
+}
+
+// historyJSON is an incident's loop as the dataset's history array, each step's fields in a
+// fixed order and only those it has.
+func historyJSON(steps []gridmap.Step) []byte {
+	b := []byte{'['}
+	for i, s := range steps {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		p := new(props).str("kind", s.Kind).time("at", s.At)
+		for _, kv := range [][2]string{{"by", s.By}, {"staff", s.Staff}, {"department", s.Department}, {"verdict", s.Verdict}, {"note", s.Note}} {
+			if kv[1] != "" {
+				p = p.str(kv[0], kv[1])
+			}
+		}
+		b = append(append(append(b, '{'), p.b...), '}')
+	}
+	return append(b, ']')
 }

@@ -129,4 +129,20 @@ func TestImportMovesTheDemoToToday(t *testing.T) {
 	if n := scalar(t, moved, `SELECT count(*)::text FROM incidents WHERE reported_at > due_at OR resolved_at < reported_at`); n != "0" {
 		t.Errorf("%s moved incidents are due or resolved before they were reported", n)
 	}
+	// The loop's histories move with them: no step after the clock, and the figures a city is
+	// ranked by stay what the dataset draws (most responded to in time, most residents content)
+	// on the calendar it lands on.
+	if n := scalar(t, moved, fmt.Sprintf(`SELECT count(*)::text FROM incident_events WHERE kind <> 'report' AND at > '%s'`, at.Format(time.RFC3339))); n != "0" {
+		t.Errorf("%s steps of the moved histories lie after the clock", n)
+	}
+	figures := scalar(t, moved, `SELECT concat_ws(' ', count(*) FILTER (WHERE first_dispatched_at IS NOT NULL),
+		round(count(*) FILTER (WHERE first_responded_at <= first_response_due) / count(*) FILTER (WHERE first_dispatched_at IS NOT NULL)::numeric, 2),
+		(SELECT round(count(*) FILTER (WHERE verdict IN ('satisfied', 'basically_satisfied')) / count(*) FILTER (WHERE verdict <> 'unreachable')::numeric, 2)
+		 FROM incident_events WHERE kind = 'callback'),
+		sum(reopened)) FROM incidents`)
+	var dispatched, reopened int
+	var response, satisfaction float64
+	if _, err := fmt.Sscan(figures, &dispatched, &response, &satisfaction, &reopened); err != nil || dispatched < 5000 || response < 0.85 || satisfaction < 0.85 || satisfaction > 0.98 || reopened == 0 {
+		t.Errorf("the moved demo's loop: %s dispatched, response rate, satisfaction rate, reopened (%v)", figures, err)
+	}
 }
