@@ -344,7 +344,11 @@ func (s *Server) listIncidents(c *fiber.Ctx) error {
 
 // enumList parses a comma-separated list of codes from one enumeration.
 func enumList(c *fiber.Ctx, param string, allowed []gridmap.Named) ([]string, error) {
-	v := c.Query(param)
+	return parseEnumList(param, c.Query(param), allowed)
+}
+
+// parseEnumList is enumList on the parameter's value v.
+func parseEnumList(param, v string, allowed []gridmap.Named) ([]string, error) {
 	if v == "" {
 		return nil, nil
 	}

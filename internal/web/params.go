@@ -109,10 +109,16 @@ func when(param, v string, end bool) (time.Time, error) {
 // window reads the since and until parameters of a request (until exclusive), and rejects a
 // window that ends before it starts.
 func window(c *fiber.Ctx) (since, until time.Time, err error) {
-	if since, err = when("since", c.Query("since"), false); err != nil {
+	return parseWindow(c.Query("since"), c.Query("until"))
+}
+
+// parseWindow is window on the parameters' values, so that the rule can be tested and fuzzed
+// without a request.
+func parseWindow(sinceV, untilV string) (since, until time.Time, err error) {
+	if since, err = when("since", sinceV, false); err != nil {
 		return
 	}
-	if until, err = when("until", c.Query("until"), true); err != nil {
+	if until, err = when("until", untilV, true); err != nil {
 		return
 	}
 	if !since.IsZero() && !until.IsZero() && !until.After(since) {
@@ -123,7 +129,11 @@ func window(c *fiber.Ctx) (since, until time.Time, err error) {
 
 // numberParam reads a finite number from lo to hi; "" gives def.
 func numberParam(c *fiber.Ctx, param string, def, lo, hi float64) (float64, error) {
-	v := c.Query(param)
+	return parseNumber(param, c.Query(param), def, lo, hi)
+}
+
+// parseNumber is numberParam on the parameter's value v.
+func parseNumber(param, v string, def, lo, hi float64) (float64, error) {
 	if v == "" {
 		return def, nil
 	}
@@ -136,7 +146,11 @@ func numberParam(c *fiber.Ctx, param string, def, lo, hi float64) (float64, erro
 
 // intParam reads a whole number from lo to hi; "" gives def.
 func intParam(c *fiber.Ctx, param string, def, lo, hi int) (int, error) {
-	v := c.Query(param)
+	return parseInt(param, c.Query(param), def, lo, hi)
+}
+
+// parseInt is intParam on the parameter's value v.
+func parseInt(param, v string, def, lo, hi int) (int, error) {
 	if v == "" {
 		return def, nil
 	}

@@ -91,10 +91,17 @@ func paramError(err error) error {
 // tileFilter reads the query parameters of a tile or TileJSON request: none for most layers;
 // since, until, category and status for incidents. Anything else is an error naming it.
 func tileFilter(c *fiber.Ctx, info gridmap.LayerInfo) (tileservice.Filter, error) {
+	return parseTileFilter(info, c.Context().QueryArgs().VisitAll)
+}
+
+// parseTileFilter is tileFilter on the query's key-value pairs, which visit calls f with in
+// order (fasthttp's Args.VisitAll), so that the rules can be tested and fuzzed without a
+// request.
+func parseTileFilter(info gridmap.LayerInfo, visit func(f func(key, value []byte))) (tileservice.Filter, error) {
 	var f tileservice.Filter
 	var bad error
 	seen := map[string]bool{}
-	c.Context().QueryArgs().VisitAll(func(k, v []byte) {
+	visit(func(k, v []byte) {
 		if bad != nil {
 			return
 		}
