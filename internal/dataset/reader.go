@@ -56,14 +56,19 @@ func (r *reader) fileProblem(file string, line int, format string, args ...any) 
 	r.problems = append(r.problems, Problem{Location: Location{File: file, Line: line, Index: -1}, Reason: fmt.Sprintf(format, args...)})
 }
 
-// readFile streams the features of one FeatureCollection file, so that a syntax error names
-// the feature it is in and everything before it is still checked.
+// readFile reads one FeatureCollection file of the layer.
 func (r *reader) readFile(path, layer string) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		r.fileProblem(path, 0, "%v", err)
 		return
 	}
+	r.read(path, data, layer)
+}
+
+// read streams the features of one FeatureCollection, the content of the file path, so that a
+// syntax error names the feature it is in and everything before it is still checked.
+func (r *reader) read(path string, data []byte, layer string) {
 	lines := newLineIndex(data)
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
