@@ -60,6 +60,42 @@ func parseBBox(param, v string) (*orb.Bound, error) {
 	return &orb.Bound{Min: orb.Point{f[0], f[1]}, Max: orb.Point{f[2], f[3]}}, nil
 }
 
+// codeList reads a comma-separated list of codes of one enumeration, the one way every
+// filter takes it (incident lists, hotspots, coverage, incident tiles and their TileJSON): ""
+// is no filter, white space around a code is dropped, and an empty item or an unknown code is
+// an error naming the parameter. The list endpoints and the tiles once differed on both "" and
+// "reported, assigned", which a map page sends to both.
+func codeList(param, v string, allowed []gridmap.Named) ([]string, error) {
+	if v == "" {
+		return nil, nil
+	}
+	var out []string
+	for _, item := range strings.Split(v, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			return nil, gridmap.Invalid(param, "%s has an empty item: give codes separated by commas, e.g. %s", param, exampleList(allowed))
+		}
+		if _, ok := gridmap.Lookup(allowed, item); !ok {
+			codes := make([]string, len(allowed))
+			for i, n := range allowed {
+				codes[i] = n.Code
+			}
+			return nil, gridmap.Invalid(param, "unknown %s %q; the codes are %s", param, item, strings.Join(codes, ", "))
+		}
+		out = append(out, item)
+	}
+	return out, nil
+}
+
+// exampleList is a list of the first two codes of an enumeration, for messages.
+func exampleList(allowed []gridmap.Named) string {
+	codes := make([]string, 0, 2)
+	for _, n := range allowed[:min(2, len(allowed))] {
+		codes = append(codes, n.Code)
+	}
+	return strings.Join(codes, ",")
+}
+
 // divisionFilter reads the street, community, grid and bbox parameters common to the list
 // endpoints, checking each code's format.
 func divisionFilter(c *fiber.Ctx) (gridmap.DivisionFilter, error) {

@@ -127,19 +127,14 @@ func parseTileFilter(info gridmap.LayerInfo, visit func(f func(key, value []byte
 			} else {
 				f.Until = t
 			}
-		case "category", "status":
-			for _, item := range strings.Split(val, ",") {
-				item = strings.TrimSpace(item)
-				if item == "" {
-					bad = gridmap.Invalid(key, "%s has an empty item: give codes separated by commas, e.g. %s", key, map[string]string{"category": "noise,parking", "status": "reported,assigned"}[key])
-					return
-				}
-				if key == "category" {
-					f.Categories = append(f.Categories, item)
-				} else {
-					f.Statuses = append(f.Statuses, item)
-				}
-			}
+		case "category":
+			items, err := codeList(key, val, categoryNames())
+			bad = err
+			f.Categories = append(f.Categories, items...)
+		case "status":
+			items, err := codeList(key, val, gridmap.Statuses)
+			bad = err
+			f.Statuses = append(f.Statuses, items...)
 		default:
 			bad = gridmap.Invalid(key, "unknown query parameter %q; incident tiles take since, until, category and status", key)
 		}
