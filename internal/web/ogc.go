@@ -303,7 +303,7 @@ func (s *Server) ogcItems(c *fiber.Ctx) error {
 						names = append(names, f.Name)
 					}
 				}
-				bad = gridmap.Invalid(key, "unknown parameter or property %q for collection %s; allowed: %s", key, l.ID, strings.Join(names, ", "))
+				bad = gridmap.Invalid(paramField(key), "unknown parameter or property %q for collection %s; allowed: %s", key, l.ID, strings.Join(names, ", "))
 				return
 			}
 			q.Equals[key] = val

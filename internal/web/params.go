@@ -15,9 +15,9 @@ import (
 // checkParams rejects query parameters the endpoint does not know, so that a typo such as
 // ?strete= is an error rather than a silently unfiltered answer.
 func checkParams(c *fiber.Ctx, allowed ...string) error {
-	var bad string
+	var bad *string
 	c.Context().QueryArgs().VisitAll(func(k, _ []byte) {
-		if bad != "" {
+		if bad != nil {
 			return
 		}
 		key := string(k)
@@ -26,12 +26,21 @@ func checkParams(c *fiber.Ctx, allowed ...string) error {
 				return
 			}
 		}
-		bad = key
+		bad = &key
 	})
-	if bad != "" {
-		return gridmap.Invalid(bad, "unknown query parameter %q; this endpoint takes: %s", bad, strings.Join(allowed, ", "))
+	if bad != nil {
+		return gridmap.Invalid(paramField(*bad), "unknown query parameter %q; this endpoint takes: %s", *bad, strings.Join(allowed, ", "))
 	}
 	return nil
+}
+
+// paramField names a query parameter in an error: its name, or "query" for one with an empty
+// name (?=x), which fasthttp passes on like any other and which an error must still name.
+func paramField(key string) string {
+	if key == "" {
+		return "query"
+	}
+	return key
 }
 
 // parseBBox reads "minLon,minLat,maxLon,maxLat" in WGS-84.

@@ -107,7 +107,7 @@ func parseTileFilter(info gridmap.LayerInfo, visit func(f func(key, value []byte
 		}
 		key, val := string(k), string(v)
 		if info.ID != gridmap.LayerIncidents {
-			bad = gridmap.Invalid(key, "unknown query parameter %q: tiles of %s take no parameters", key, info.ID)
+			bad = gridmap.Invalid(paramField(key), "unknown query parameter %q: tiles of %s take no parameters", key, info.ID)
 			return
 		}
 		switch key {
@@ -136,7 +136,7 @@ func parseTileFilter(info gridmap.LayerInfo, visit func(f func(key, value []byte
 			bad = err
 			f.Statuses = append(f.Statuses, items...)
 		default:
-			bad = gridmap.Invalid(key, "unknown query parameter %q; incident tiles take since, until, category and status", key)
+			bad = gridmap.Invalid(paramField(key), "unknown query parameter %q; incident tiles take since, until, category and status", key)
 		}
 	})
 	if bad != nil {
