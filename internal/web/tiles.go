@@ -236,14 +236,16 @@ func (s *Server) tileSQL(c *fiber.Ctx) error {
 }
 
 // acceptsGzip reports whether an Accept-Encoding header admits gzip (RFC 9110 §12.5.3): gzip
-// or x-gzip listed with a quality above zero, or else * with a quality above zero.
+// or x-gzip listed with a weight above zero, or else * with a weight above zero. A weight that
+// is not a qvalue (0 to 1 with at most three decimals) refuses its coding, as an unreadable one
+// always did: strconv.ParseFloat alone read "q=nan" and "q=inf" as numbers above zero.
 func acceptsGzip(header string) bool {
 	gzip, star := -1, -1 // -1: not listed, 0: refused, 1: accepted
 	for _, part := range strings.Split(header, ",") {
 		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		ok := 1
-		if q, found := strings.CutPrefix(strings.ReplaceAll(strings.ToLower(params), " ", ""), "q="); found {
-			if v, err := strconv.ParseFloat(q, 64); err != nil || v <= 0 {
+		if q, found := strings.CutPrefix(strings.ToLower(strings.Map(dropBlank, params)), "q="); found {
+			if v, valid := qvalue(q); !valid || v == 0 {
 				ok = 0
 			}
 		}
@@ -258,6 +260,24 @@ func acceptsGzip(header string) bool {
 		return gzip == 1
 	}
 	return star == 1
+}
+
+// dropBlank drops the spaces and tabs (OWS) that may surround a parameter, for strings.Map.
+func dropBlank(r rune) rune {
+	if r == ' ' || r == '\t' {
+		return -1
+	}
+	return r
+}
+
+// qvalue reads an RFC 9110 §12.4.2 weight: "0" to "1" with at most three decimals.
+func qvalue(s string) (float64, bool) {
+	whole, frac, _ := strings.Cut(s, ".")
+	if len(frac) > 3 || strings.Trim(frac, "0123456789") != "" || whole != "0" && (whole != "1" || strings.Trim(frac, "0") != "") {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(whole+"."+frac+"0", 64)
+	return v, err == nil
 }
 
 // etagMatches applies If-None-Match (RFC 9110 §13.1.2): "*" or any listed tag equal to tag by
