@@ -36,4 +36,4 @@ bench:
 # fuzz runs each fuzz target for FUZZTIME, one at a time, and prints a line per target
 # (.ci/fuzz; FUZZ=regexp picks targets, FUZZPARALLEL=1 on a busy machine).
 fuzz:
-	FUZZTIME="$(FUZZTIME)" .ci/fuzz
+	@FUZZTIME="$(FUZZTIME)" .ci/fuzz
