@@ -3,10 +3,12 @@
 #              make the demo accounts (printed with their password), serve with a simulated city
 #              (GRIDMAP_SIMULATE=120 reports an hour; 0 turns it off)
 #   make test  the same set-up for a test server, then every test with the race detector
+#   make fuzz  every fuzz target for FUZZTIME (default 1m), one after another; no database
 SHELL := /bin/bash
 GO ?= go
+FUZZTIME ?= 1m
 
-.PHONY: run test bench geodata build
+.PHONY: run test bench geodata build fuzz
 
 build:
 	$(GO) build -o bin/gridmap ./cmd/gridmap
@@ -32,3 +34,8 @@ geodata:
 # bench reproduces the README's speed figures (go benchmarks and HTTP load runs).
 bench:
 	.ci/bench
+
+# fuzz runs each fuzz target for FUZZTIME, one at a time, and prints a line per target
+# (.ci/fuzz; FUZZ=regexp picks targets, FUZZPARALLEL=1 on a busy machine).
+fuzz:
+	@FUZZTIME="$(FUZZTIME)" .ci/fuzz

@@ -99,34 +99,46 @@ func BD09ToGCJ02(lon, lat float64) (float64, float64) {
 }
 
 // ToWGS84 converts a point given in the named CRS (gridmap.CRSWGS84, CRSGCJ02 or CRSBD09) to
-// WGS-84.
+// WGS-84. It refuses a point that is not a longitude -180..180 and latitude -90..90: BD-09
+// squares the coordinates, so a huge one came out as NaN or an infinity, which no caller can
+// store or locate.
 func ToWGS84(crs string, lon, lat float64) (float64, float64, error) {
+	if err := check(crs, lon, lat); err != nil {
+		return 0, 0, err
+	}
 	switch crs {
-	case gridmap.CRSWGS84, "":
-		return lon, lat, nil
 	case gridmap.CRSGCJ02:
 		lon, lat = GCJ02ToWGS84(lon, lat)
-		return lon, lat, nil
 	case gridmap.CRSBD09:
 		lon, lat = GCJ02ToWGS84(BD09ToGCJ02(lon, lat))
-		return lon, lat, nil
 	}
-	return 0, 0, fmt.Errorf("crs: unknown coordinate system %q (want wgs84, gcj02 or bd09)", crs)
+	return lon, lat, nil
 }
 
-// FromWGS84 converts a WGS-84 point to the named CRS: the inverse of ToWGS84.
+// FromWGS84 converts a WGS-84 point to the named CRS: the inverse of ToWGS84, refusing the
+// same points.
 func FromWGS84(crs string, lon, lat float64) (float64, float64, error) {
+	if err := check(crs, lon, lat); err != nil {
+		return 0, 0, err
+	}
 	switch crs {
-	case gridmap.CRSWGS84, "":
-		return lon, lat, nil
 	case gridmap.CRSGCJ02:
 		lon, lat = WGS84ToGCJ02(lon, lat)
-		return lon, lat, nil
 	case gridmap.CRSBD09:
 		lon, lat = GCJ02ToBD09(WGS84ToGCJ02(lon, lat))
-		return lon, lat, nil
 	}
-	return 0, 0, fmt.Errorf("crs: unknown coordinate system %q (want wgs84, gcj02 or bd09)", crs)
+	return lon, lat, nil
+}
+
+// check refuses an unknown CRS, and a point outside the world (NaN included).
+func check(crs string, lon, lat float64) error {
+	if crs != "" && !gridmap.ValidCRS(crs) {
+		return fmt.Errorf("crs: unknown coordinate system %q (want wgs84, gcj02 or bd09)", crs)
+	}
+	if !(lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90) {
+		return fmt.Errorf("crs: %v, %v is not a longitude -180..180 and latitude -90..90", lon, lat)
+	}
+	return nil
 }
 
 // DistanceMetres is the great-circle distance between two WGS-84 points on a sphere of the

@@ -156,8 +156,7 @@ func Load(path string, opts Options) (*Dataset, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %w", err)
 	}
-	d := &Dataset{where: map[string]Location{}, Synthetic: map[string]bool{}, Origin: "an import of " + filepath.Base(path)}
-	r := reader{d: d}
+	r := newReader("an import of " + filepath.Base(path))
 	if st.IsDir() {
 		found := 0
 		for _, layer := range Layers {
@@ -181,12 +180,23 @@ func Load(path string, opts Options) (*Dataset, error) {
 		}
 		r.readFile(path, layer)
 	}
+	return r.finish()
+}
+
+// newReader starts reading a dataset that makes the change origin.
+func newReader(origin string) *reader {
+	return &reader{d: &Dataset{where: map[string]Location{}, Synthetic: map[string]bool{}, Origin: origin}}
+}
+
+// finish checks what needs every file read (the parents of children) and returns the dataset,
+// with its problems sorted as the error if there are any.
+func (r *reader) finish() (*Dataset, error) {
 	r.checkParents()
 	if len(r.problems) > 0 {
 		r.problems.Sort()
-		return d, r.problems
+		return r.d, r.problems
 	}
-	return d, nil
+	return r.d, nil
 }
 
 // layerOfFile finds the layer a file name starts with: grids.geojson, grids-2026.geojson.
@@ -234,13 +244,12 @@ func (d *Dataset) Shift(now time.Time) time.Duration {
 // the properties do not give one (the edit's URL). Problems name their field; source names the
 // input in them.
 func ParseGrid(feature []byte, source, code string) (gridmap.Grid, Problems) {
-	d := &Dataset{where: map[string]Location{}, Synthetic: map[string]bool{}}
-	r := reader{d: d}
+	r := newReader("")
 	r.addRaw(feature, Location{File: source, Index: -1}, Grids, code)
 	if len(r.problems) > 0 {
 		return gridmap.Grid{}, r.problems
 	}
-	return d.Grids[0], nil
+	return r.d.Grids[0], nil
 }
 
 // FromGrids wraps grids edited through the API as a dataset, so they are checked and stored by

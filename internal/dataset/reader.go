@@ -56,14 +56,43 @@ func (r *reader) fileProblem(file string, line int, format string, args ...any) 
 	r.problems = append(r.problems, Problem{Location: Location{File: file, Line: line, Index: -1}, Reason: fmt.Sprintf(format, args...)})
 }
 
-// readFile streams the features of one FeatureCollection file, so that a syntax error names
-// the feature it is in and everything before it is still checked.
+// readFile reads one FeatureCollection file of the layer.
 func (r *reader) readFile(path, layer string) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		r.fileProblem(path, 0, "%v", err)
 		return
 	}
+	r.read(path, data, layer)
+}
+
+// read streams the features of one FeatureCollection, the content of the file path, so that a
+// syntax error names the feature it is in and everything before it is still checked. A file
+// whose features all read cleanly is then held to strictjson.Check as a whole, for what the
+// stream does not see: anything after the collection (a second one, pasted on), a member of
+// it twice ("as_of", or "features", whose second list would be read as well), invalid UTF-8
+// in a foreign member.
+func (r *reader) read(path string, data []byte, layer string) {
+	before := len(r.problems)
+	r.stream(path, data, layer)
+	if len(r.problems) > before {
+		return
+	}
+	if err := strictjson.Check(data); err != nil {
+		var e *strictjson.Error
+		line, msg := 0, err.Error()
+		if errors.As(err, &e) {
+			line, msg = newLineIndex(data).line(max(e.Offset, 0)), e.Msg
+			if e.Path != "" {
+				msg = e.Path + ": " + msg
+			}
+		}
+		r.fileProblem(path, line, "%s", msg)
+	}
+}
+
+// stream reads a FeatureCollection one member and one feature at a time.
+func (r *reader) stream(path string, data []byte, layer string) {
 	lines := newLineIndex(data)
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()

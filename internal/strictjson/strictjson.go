@@ -7,6 +7,7 @@ package strictjson
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -34,9 +35,12 @@ func (e *Error) Error() string {
 }
 
 // Decode parses data into v (a pointer), rejecting what Check rejects, unknown fields of
-// structs, and values of the wrong type, each as an *Error naming the member.
+// structs, and values of the wrong type, each as an *Error naming the member. A member fills
+// a field only when spelt exactly as the field's JSON name: encoding/json alone also takes
+// "LON" or "Lon" for "lon", so that {"lon":1,"LON":2} passed the duplicate check and set lon
+// twice, the last one winning.
 func Decode(data []byte, v any) error {
-	if err := Check(data); err != nil {
+	if err := check(data, reflect.TypeOf(v)); err != nil {
 		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -111,7 +115,11 @@ func article(kind string) string {
 // Check reports the first of these in data, as an *Error: invalid UTF-8, a syntax error,
 // anything but white space after the first value, an object with a key twice. It reads data
 // once and allocates only for keys written with escapes.
-func Check(data []byte) error {
+func Check(data []byte) error { return check(data, nil) }
+
+// check is Check, and with a target type t (that of Decode's v) also the spelling of members
+// that fill struct fields.
+func check(data []byte, t reflect.Type) error {
 	if !utf8.Valid(data) {
 		off := int64(0)
 		for i := 0; i < len(data); {
@@ -129,7 +137,7 @@ func Check(data []byte) error {
 	if s.pos >= len(data) {
 		return &Error{Offset: 0, Msg: "malformed JSON: empty input"}
 	}
-	if err := s.value(); err != nil {
+	if err := s.value(walkable(t)); err != nil {
 		return err
 	}
 	s.space()
@@ -186,15 +194,17 @@ func (s *scanner) space() {
 	}
 }
 
-func (s *scanner) value() error {
+// value reads one value; t is the type it will be decoded into, or nil when that does not
+// matter (Check, or a type that reads its JSON itself).
+func (s *scanner) value(t reflect.Type) error {
 	if s.pos >= len(s.data) {
 		return s.fail("malformed JSON: unexpected end of input")
 	}
 	switch c := s.data[s.pos]; {
 	case c == '{':
-		return s.object()
+		return s.object(t)
 	case c == '[':
-		return s.array()
+		return s.array(t)
 	case c == '"':
 		_, _, err := s.str()
 		return err
@@ -328,7 +338,7 @@ func (s *scanner) after(close byte) (end bool, err error) {
 	return false, s.fail("malformed JSON: want ',' or '%c' at byte %d", close, s.pos)
 }
 
-func (s *scanner) object() error {
+func (s *scanner) object(t reflect.Type) error {
 	s.pos++ // {
 	s.space()
 	if s.pos < len(s.data) && s.data[s.pos] == '}' {
@@ -337,6 +347,16 @@ func (s *scanner) object() error {
 	}
 	var few [16][]byte // most objects have fewer members: no allocation for them
 	keys := few[:0]
+	var fields []field
+	var elem reflect.Type // of a map's values
+	if t != nil {
+		switch t.Kind() {
+		case reflect.Struct:
+			fields = structFields(t)
+		case reflect.Map:
+			elem = walkable(t.Elem())
+		}
+	}
 	for {
 		s.space()
 		if s.pos >= len(s.data) || s.data[s.pos] != '"' {
@@ -361,6 +381,15 @@ func (s *scanner) object() error {
 			}
 		}
 		keys = append(keys, key)
+		mt := elem
+		if fields != nil {
+			f, ok := lookupField(fields, key)
+			if !ok && f.name != "" {
+				s.path = append(s.path, segment{key: key})
+				return &Error{Path: s.pathString(), Offset: int64(at), Msg: fmt.Sprintf("unknown field %q (the field is %q, spelt so)", key, f.name)}
+			}
+			mt = f.typ
+		}
 		s.space()
 		if s.pos >= len(s.data) || s.data[s.pos] != ':' {
 			return s.fail("malformed JSON: want ':' after a member name at byte %d", s.pos)
@@ -370,7 +399,7 @@ func (s *scanner) object() error {
 		if err := s.push(segment{key: key}); err != nil {
 			return err
 		}
-		if err := s.value(); err != nil {
+		if err := s.value(mt); err != nil {
 			return err
 		}
 		s.pop()
@@ -380,19 +409,23 @@ func (s *scanner) object() error {
 	}
 }
 
-func (s *scanner) array() error {
+func (s *scanner) array(t reflect.Type) error {
 	s.pos++ // [
 	s.space()
 	if s.pos < len(s.data) && s.data[s.pos] == ']' {
 		s.pos++
 		return nil
 	}
+	var elem reflect.Type
+	if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
+		elem = walkable(t.Elem())
+	}
 	for i := 0; ; i++ {
 		s.space()
 		if err := s.push(segment{index: i}); err != nil {
 			return err
 		}
-		if err := s.value(); err != nil {
+		if err := s.value(elem); err != nil {
 			return err
 		}
 		s.pop()
@@ -400,4 +433,69 @@ func (s *scanner) array() error {
 			return err
 		}
 	}
+}
+
+var (
+	unmarshalerType     = reflect.TypeFor[json.Unmarshaler]()
+	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
+
+// walkable returns the type whose members and elements check follows for a value decoded into
+// t: t without its pointers, or nil when the value is decoded by the type itself
+// (json.RawMessage, time.Time) or into an interface, where any member goes.
+func walkable(t reflect.Type) reflect.Type {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil || t.Kind() == reflect.Interface {
+		return nil
+	}
+	p := reflect.PointerTo(t)
+	if p.Implements(unmarshalerType) || p.Implements(textUnmarshalerType) {
+		return nil
+	}
+	return t
+}
+
+// field is one field of a struct as encoding/json names it.
+type field struct {
+	name string
+	typ  reflect.Type
+}
+
+// structFields lists the fields encoding/json decodes members of t into: exported fields and
+// those promoted from embedded structs, under their tag's name or else their Go name.
+func structFields(t reflect.Type) []field {
+	var out []field
+	for _, sf := range reflect.VisibleFields(t) {
+		tag := sf.Tag.Get("json")
+		if sf.Anonymous && tag == "" && walkable(sf.Type) != nil && walkable(sf.Type).Kind() == reflect.Struct {
+			continue // its fields are listed as promoted ones
+		}
+		if !sf.IsExported() || tag == "-" {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		if name == "" {
+			name = sf.Name
+		}
+		out = append(out, field{name: name, typ: sf.Type})
+	}
+	return out
+}
+
+// lookupField finds the field named key exactly; failing that, it returns with ok false the
+// field whose name equals key but for case, which encoding/json would fill, or no field.
+func lookupField(fields []field, key []byte) (f field, ok bool) {
+	for _, f := range fields {
+		if f.name == string(key) {
+			return field{name: f.name, typ: walkable(f.typ)}, true
+		}
+	}
+	for _, f := range fields {
+		if strings.EqualFold(f.name, string(key)) {
+			return f, false
+		}
+	}
+	return field{}, false
 }

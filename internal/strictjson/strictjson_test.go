@@ -71,6 +71,8 @@ func TestDecode(t *testing.T) {
 		name, in, path, msg string
 	}{
 		{"unknown field", `{"to":"x","colour":"red"}`, "colour", `unknown field "colour"`},
+		{"a field spelt in other case", `{"to":"x","TO":"y"}`, "TO", `unknown field "TO" (the field is "to"`},
+		{"a number field spelt in other case", `{"tags":["a"],"count":1,"to":"x","Count":2}`, "Count", `unknown field "Count"`},
 		{"wrong type", `{"count":"many"}`, "count", "must be a whole number, not a string"},
 		{"fraction for a whole number", `{"count":2.7}`, "count", "must be a whole number, not 2.7"},
 		{"not an object", `[1,2]`, "", "must be a JSON object, not an array"},

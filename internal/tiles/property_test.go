@@ -64,58 +64,70 @@ func TestRandomTiles(t *testing.T) {
 				p = poly[0][rng.IntN(len(poly[0]))]
 			}
 		}
-		tile := At(p, z)
-		mvtBytes := mustEncode(t, l, tile, MVT)
-		gj := mustEncode(t, l, tile, GeoJSON)
-		layers, err := decodeMVT(mvtBytes)
-		if err != nil {
-			t.Fatalf("tile %s: %v", tile, err)
+		checkTilePair(t, l, At(p, z))
+	}
+}
+
+// checkTilePair draws tile of l in both formats and checks what must always hold: both
+// outputs decode with parsers independent of the encoder, rings are closed and wound as each
+// format wants, every vertex lies within the buffered tile, and MVT and GeoJSON describe the
+// same features. It returns the MVT features.
+func checkTilePair(t *testing.T, l *Layer, tile Tile) []decodedFeature {
+	t.Helper()
+	mvtBytes := mustEncode(t, l, tile, MVT)
+	gj := mustEncode(t, l, tile, GeoJSON)
+	layers, err := decodeMVT(mvtBytes)
+	if err != nil {
+		t.Fatalf("tile %s: %v", tile, err)
+	}
+	fc := parseGeoJSON(t, gj)
+	if len(layers) == 0 {
+		if len(mvtBytes) != 0 || len(fc.Features) != 0 {
+			t.Fatalf("tile %s: empty MVT of %d bytes, %d GeoJSON features", tile, len(mvtBytes), len(fc.Features))
 		}
-		fc := parseGeoJSON(t, gj)
-		if len(layers) == 0 {
-			if len(fc.Features) != 0 {
-				t.Fatalf("tile %s: empty MVT, %d GeoJSON features", tile, len(fc.Features))
-			}
-			continue
-		}
-		checkLayer(t, layers[0], "random")
-		lo, hi := -float64(DefaultBuffer), float64(Extent+DefaultBuffer)
-		byID := map[string]decodedFeature{}
-		for i, f := range layers[0].features {
-			for _, part := range f.parts {
-				for _, q := range part {
-					if q[0] < lo || q[0] > hi || q[1] < lo || q[1] > hi {
-						t.Fatalf("tile %s feature %d: vertex %v beyond the buffer", tile, i, q)
-					}
+		return nil
+	}
+	if len(layers) != 1 || len(layers[0].features) == 0 {
+		t.Fatalf("tile %s: %d layers, the first with %d features; want one layer with features", tile, len(layers), len(layers[0].features))
+	}
+	checkLayer(t, layers[0], l.ID())
+	lo, hi := -float64(l.opts.Buffer), float64(Extent+l.opts.Buffer)
+	byID := map[string]decodedFeature{}
+	for i, f := range layers[0].features {
+		for _, part := range f.parts {
+			for _, q := range part {
+				if q[0] < lo || q[0] > hi || q[1] < lo || q[1] > hi {
+					t.Fatalf("tile %s feature %d: vertex %v beyond the buffer", tile, i, q)
 				}
 			}
-			byID[fmt.Sprint(f.id)] = f
 		}
-		// GeoJSON may lose rings of a few square units that rounding to degrees flattens or
-		// turns over; everything it has must be in the MVT, and every ring of the MVT larger
-		// than that must be in the GeoJSON.
-		if len(fc.Features) > len(layers[0].features) {
-			t.Fatalf("tile %s: GeoJSON %d features, MVT %d", tile, len(fc.Features), len(layers[0].features))
+		byID[fmt.Sprint(f.id)] = f
+	}
+	// GeoJSON may lose rings of a few square units that rounding to degrees flattens or
+	// turns over; everything it has must be in the MVT, and every ring of the MVT larger
+	// than that must be in the GeoJSON.
+	if len(fc.Features) > len(layers[0].features) {
+		t.Fatalf("tile %s: GeoJSON %d features, MVT %d", tile, len(fc.Features), len(layers[0].features))
+	}
+	seen := map[string]bool{}
+	for i, g := range fc.Features {
+		m, ok := byID[g.ID]
+		if !ok {
+			t.Fatalf("tile %s: GeoJSON feature %d (id %s) is not in the MVT", tile, i, g.ID)
 		}
-		seen := map[string]bool{}
-		for i, g := range fc.Features {
-			m, ok := byID[g.ID]
-			if !ok {
-				t.Fatalf("tile %s: GeoJSON feature %d (id %s) is not in the MVT", tile, i, g.ID)
-			}
-			seen[g.ID] = true
-			if nParts(g.Geometry) == len(m.parts) {
-				compareFeatures(t, tile, i, m, g)
-			} else if big := bigRings(m, 16); nParts(g.Geometry) < big {
-				t.Fatalf("tile %s feature %s: GeoJSON %d parts, MVT %d of more than 8 square units", tile, g.ID, nParts(g.Geometry), big)
-			}
-		}
-		for id, m := range byID {
-			if !seen[id] && bigRings(m, 16) > 0 {
-				t.Fatalf("tile %s: feature %s missing from GeoJSON", tile, id)
-			}
+		seen[g.ID] = true
+		if nParts(g.Geometry) == len(m.parts) {
+			compareFeatures(t, tile, i, m, g)
+		} else if big := bigRings(m, 16); nParts(g.Geometry) < big {
+			t.Fatalf("tile %s feature %s: GeoJSON %d parts, MVT %d of more than 8 square units", tile, g.ID, nParts(g.Geometry), big)
 		}
 	}
+	for id, m := range byID {
+		if !seen[id] && bigRings(m, 16) > 0 {
+			t.Fatalf("tile %s: feature %s missing from GeoJSON", tile, id)
+		}
+	}
+	return layers[0].features
 }
 
 func TestOptions(t *testing.T) {

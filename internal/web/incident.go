@@ -371,18 +371,7 @@ func (s *Server) listIncidents(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"items": items, "count": len(items), "next": next})
 }
 
-// enumList parses a comma-separated list of codes from one enumeration.
+// enumList reads a comma-separated list of codes from one enumeration (codeList).
 func enumList(c *fiber.Ctx, param string, allowed []gridmap.Named) ([]string, error) {
-	v := c.Query(param)
-	if v == "" {
-		return nil, nil
-	}
-	var out []string
-	for _, p := range strings.Split(v, ",") {
-		if _, ok := gridmap.Lookup(allowed, p); !ok {
-			return nil, gridmap.Invalid(param, "unknown %s %q", param, p)
-		}
-		out = append(out, p)
-	}
-	return out, nil
+	return codeList(param, c.Query(param), allowed)
 }

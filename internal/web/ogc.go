@@ -241,7 +241,9 @@ func parseDatetime(v string) (time.Time, time.Time, error) {
 	if !openB && len(parts[1]) != len(gridmap.DateLayout) {
 		b = b.Add(time.Nanosecond) // closed at an instant
 	}
-	if !openA && !openB && b.Before(a) {
+	// The end of a date is the next midnight, so "2026-11-20T00:00:00+08:00/2026-11-19" ends
+	// where it starts: it selects nothing, as one that ends before it starts.
+	if !openA && !openB && !b.After(a) {
 		return time.Time{}, time.Time{}, gridmap.Invalid("datetime", "datetime interval %q ends before it starts", v)
 	}
 	return a, b, nil
@@ -305,7 +307,7 @@ func (s *Server) ogcItems(c *fiber.Ctx) error {
 						names = append(names, f.Name)
 					}
 				}
-				bad = gridmap.Invalid(key, "unknown parameter or property %q for collection %s; allowed: %s", key, l.ID, strings.Join(names, ", "))
+				bad = gridmap.Invalid(paramField(key), "unknown parameter or property %q for collection %s; allowed: %s", key, l.ID, strings.Join(names, ", "))
 				return
 			}
 			q.Equals[key] = val

@@ -15,9 +15,9 @@ import (
 // checkParams rejects query parameters the endpoint does not know, so that a typo such as
 // ?strete= is an error rather than a silently unfiltered answer.
 func checkParams(c *fiber.Ctx, allowed ...string) error {
-	var bad string
+	var bad *string
 	c.Context().QueryArgs().VisitAll(func(k, _ []byte) {
-		if bad != "" {
+		if bad != nil {
 			return
 		}
 		key := string(k)
@@ -26,12 +26,21 @@ func checkParams(c *fiber.Ctx, allowed ...string) error {
 				return
 			}
 		}
-		bad = key
+		bad = &key
 	})
-	if bad != "" {
-		return gridmap.Invalid(bad, "unknown query parameter %q; this endpoint takes: %s", bad, strings.Join(allowed, ", "))
+	if bad != nil {
+		return gridmap.Invalid(paramField(*bad), "unknown query parameter %q; this endpoint takes: %s", *bad, strings.Join(allowed, ", "))
 	}
 	return nil
+}
+
+// paramField names a query parameter in an error: its name, or "query" for one with an empty
+// name (?=x), which fasthttp passes on like any other and which an error must still name.
+func paramField(key string) string {
+	if key == "" {
+		return "query"
+	}
+	return key
 }
 
 // parseBBox reads "minLon,minLat,maxLon,maxLat" in WGS-84.
@@ -58,6 +67,42 @@ func parseBBox(param, v string) (*orb.Bound, error) {
 		return nil, gridmap.Invalid(param, "bbox %s has its minimum above its maximum; the order is minLon,minLat,maxLon,maxLat", v)
 	}
 	return &orb.Bound{Min: orb.Point{f[0], f[1]}, Max: orb.Point{f[2], f[3]}}, nil
+}
+
+// codeList reads a comma-separated list of codes of one enumeration, the one way every
+// filter takes it (incident lists, hotspots, coverage, incident tiles and their TileJSON): ""
+// is no filter, white space around a code is dropped, and an empty item or an unknown code is
+// an error naming the parameter. The list endpoints and the tiles once differed on both "" and
+// "reported, assigned", which a map page sends to both.
+func codeList(param, v string, allowed []gridmap.Named) ([]string, error) {
+	if v == "" {
+		return nil, nil
+	}
+	var out []string
+	for _, item := range strings.Split(v, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			return nil, gridmap.Invalid(param, "%s has an empty item: give codes separated by commas, e.g. %s", param, exampleList(allowed))
+		}
+		if _, ok := gridmap.Lookup(allowed, item); !ok {
+			codes := make([]string, len(allowed))
+			for i, n := range allowed {
+				codes[i] = n.Code
+			}
+			return nil, gridmap.Invalid(param, "unknown %s %q; the codes are %s", param, item, strings.Join(codes, ", "))
+		}
+		out = append(out, item)
+	}
+	return out, nil
+}
+
+// exampleList is a list of the first two codes of an enumeration, for messages.
+func exampleList(allowed []gridmap.Named) string {
+	codes := make([]string, 0, 2)
+	for _, n := range allowed[:min(2, len(allowed))] {
+		codes = append(codes, n.Code)
+	}
+	return strings.Join(codes, ",")
 }
 
 // divisionFilter reads the street, community, grid and bbox parameters common to the list
@@ -109,10 +154,16 @@ func when(param, v string, end bool) (time.Time, error) {
 // window reads the since and until parameters of a request (until exclusive), and rejects a
 // window that ends before it starts.
 func window(c *fiber.Ctx) (since, until time.Time, err error) {
-	if since, err = when("since", c.Query("since"), false); err != nil {
+	return parseWindow(c.Query("since"), c.Query("until"))
+}
+
+// parseWindow is window on the parameters' values, so that the rule can be tested and fuzzed
+// without a request.
+func parseWindow(sinceV, untilV string) (since, until time.Time, err error) {
+	if since, err = when("since", sinceV, false); err != nil {
 		return
 	}
-	if until, err = when("until", c.Query("until"), true); err != nil {
+	if until, err = when("until", untilV, true); err != nil {
 		return
 	}
 	if !since.IsZero() && !until.IsZero() && !until.After(since) {
@@ -123,7 +174,11 @@ func window(c *fiber.Ctx) (since, until time.Time, err error) {
 
 // numberParam reads a finite number from lo to hi; "" gives def.
 func numberParam(c *fiber.Ctx, param string, def, lo, hi float64) (float64, error) {
-	v := c.Query(param)
+	return parseNumber(param, c.Query(param), def, lo, hi)
+}
+
+// parseNumber is numberParam on the parameter's value v.
+func parseNumber(param, v string, def, lo, hi float64) (float64, error) {
 	if v == "" {
 		return def, nil
 	}
@@ -136,7 +191,11 @@ func numberParam(c *fiber.Ctx, param string, def, lo, hi float64) (float64, erro
 
 // intParam reads a whole number from lo to hi; "" gives def.
 func intParam(c *fiber.Ctx, param string, def, lo, hi int) (int, error) {
-	v := c.Query(param)
+	return parseInt(param, c.Query(param), def, lo, hi)
+}
+
+// parseInt is intParam on the parameter's value v.
+func parseInt(param, v string, def, lo, hi int) (int, error) {
 	if v == "" {
 		return def, nil
 	}

@@ -83,16 +83,23 @@ func paramError(err error) error {
 // tileFilter reads the query parameters of a tile or TileJSON request: none for most layers;
 // since, until, category and status for incidents. Anything else is an error naming it.
 func tileFilter(c *fiber.Ctx, info gridmap.LayerInfo) (tileservice.Filter, error) {
+	return parseTileFilter(info, c.Context().QueryArgs().VisitAll)
+}
+
+// parseTileFilter is tileFilter on the query's key-value pairs, which visit calls f with in
+// order (fasthttp's Args.VisitAll), so that the rules can be tested and fuzzed without a
+// request.
+func parseTileFilter(info gridmap.LayerInfo, visit func(f func(key, value []byte))) (tileservice.Filter, error) {
 	var f tileservice.Filter
 	var bad error
 	seen := map[string]bool{}
-	c.Context().QueryArgs().VisitAll(func(k, v []byte) {
+	visit(func(k, v []byte) {
 		if bad != nil {
 			return
 		}
 		key, val := string(k), string(v)
 		if info.ID != gridmap.LayerIncidents {
-			bad = gridmap.Invalid(key, "unknown query parameter %q: tiles of %s take no parameters", key, info.ID)
+			bad = gridmap.Invalid(paramField(key), "unknown query parameter %q: tiles of %s take no parameters", key, info.ID)
 			return
 		}
 		switch key {
@@ -112,21 +119,16 @@ func tileFilter(c *fiber.Ctx, info gridmap.LayerInfo) (tileservice.Filter, error
 			} else {
 				f.Until = t
 			}
-		case "category", "status":
-			for _, item := range strings.Split(val, ",") {
-				item = strings.TrimSpace(item)
-				if item == "" {
-					bad = gridmap.Invalid(key, "%s has an empty item: give codes separated by commas, e.g. %s", key, map[string]string{"category": "noise,parking", "status": "reported,assigned"}[key])
-					return
-				}
-				if key == "category" {
-					f.Categories = append(f.Categories, item)
-				} else {
-					f.Statuses = append(f.Statuses, item)
-				}
-			}
+		case "category":
+			items, err := codeList(key, val, categoryNames())
+			bad = err
+			f.Categories = append(f.Categories, items...)
+		case "status":
+			items, err := codeList(key, val, gridmap.Statuses)
+			bad = err
+			f.Statuses = append(f.Statuses, items...)
 		default:
-			bad = gridmap.Invalid(key, "unknown query parameter %q; incident tiles take since, until, category and status", key)
+			bad = gridmap.Invalid(paramField(key), "unknown query parameter %q; incident tiles take since, until, category and status", key)
 		}
 	})
 	if bad != nil {
@@ -226,14 +228,16 @@ func (s *Server) tileSQL(c *fiber.Ctx) error {
 }
 
 // acceptsGzip reports whether an Accept-Encoding header admits gzip (RFC 9110 §12.5.3): gzip
-// or x-gzip listed with a quality above zero, or else * with a quality above zero.
+// or x-gzip listed with a weight above zero, or else * with a weight above zero. A weight that
+// is not a qvalue (0 to 1 with at most three decimals) refuses its coding, as an unreadable one
+// always did: strconv.ParseFloat alone read "q=nan" and "q=inf" as numbers above zero.
 func acceptsGzip(header string) bool {
 	gzip, star := -1, -1 // -1: not listed, 0: refused, 1: accepted
 	for _, part := range strings.Split(header, ",") {
 		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		ok := 1
-		if q, found := strings.CutPrefix(strings.ReplaceAll(strings.ToLower(params), " ", ""), "q="); found {
-			if v, err := strconv.ParseFloat(q, 64); err != nil || v <= 0 {
+		if q, found := strings.CutPrefix(strings.ToLower(strings.Map(dropBlank, params)), "q="); found {
+			if v, valid := qvalue(q); !valid || v == 0 {
 				ok = 0
 			}
 		}
@@ -248,6 +252,24 @@ func acceptsGzip(header string) bool {
 		return gzip == 1
 	}
 	return star == 1
+}
+
+// dropBlank drops the spaces and tabs (OWS) that may surround a parameter, for strings.Map.
+func dropBlank(r rune) rune {
+	if r == ' ' || r == '\t' {
+		return -1
+	}
+	return r
+}
+
+// qvalue reads an RFC 9110 §12.4.2 weight: "0" to "1" with at most three decimals.
+func qvalue(s string) (float64, bool) {
+	whole, frac, _ := strings.Cut(s, ".")
+	if len(frac) > 3 || strings.Trim(frac, "0123456789") != "" || whole != "0" && (whole != "1" || strings.Trim(frac, "0") != "") {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(whole+"."+frac+"0", 64)
+	return v, err == nil
 }
 
 // etagMatches applies If-None-Match (RFC 9110 §13.1.2): "*" or any listed tag equal to tag by
