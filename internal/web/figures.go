@@ -52,7 +52,7 @@ func roundRate(r *float64) *float64 {
 	if r == nil {
 		return nil
 	}
-	v := math.Round(*r*10000) / 10000
+	v := math.Round(*r*1e6) / 1e6 // fine enough that a percentage to one decimal rounds once
 	return &v
 }
 
