@@ -51,7 +51,7 @@ export function rateText(r) {
 // compare) and a sentence for its tooltip.
 export function change(d) {
   if (typeof d !== 'number' || !Number.isFinite(d)) return {text: i18n.t('popup.none'), dir: 'none', title: i18n.t('fig.change.none')};
-  const points = Math.round(d * 1000) / 10;
+  const points = Math.sign(d) * Math.round(Math.abs(d) * 1000) / 10; // halves away from zero, as the server rounds
   const n = Math.abs(points).toFixed(1);
   if (points > 0) return {text: `▲${n}`, dir: 'up', title: i18n.t('fig.change.up', {n})};
   if (points < 0) return {text: `▼${n}`, dir: 'down', title: i18n.t('fig.change.down', {n})};
@@ -66,7 +66,8 @@ export function cell(kind, v) {
     case 'rate': return rateText(v);
     case 'count': case 'rank': return i18n.number(v);
     case 'minutes': return i18n.number(Math.round(v));
-    case 'hours': return new Intl.NumberFormat(i18n.lang(), {minimumFractionDigits: 1, maximumFractionDigits: 1}).format(v);
+    case 'hours': // rounded first, so that a half is always rounded the same way
+      return new Intl.NumberFormat(i18n.lang(), {minimumFractionDigits: 1, maximumFractionDigits: 1}).format(Math.round(v * 10) / 10);
     default: return String(v);
   }
 }
