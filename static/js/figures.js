@@ -282,7 +282,7 @@ function renderHeadline() {
       h('div', {class: 'fg-card-change'},
         h('span', {class: `fg-change is-${ch.dir}`, title: ch.title}, ch.text),
         h('span', {class: 'fg-card-note'}, i18n.t('fig.vs_before'))),
-      h('div', {class: 'fg-card-fraction', title: f.definition(r)}, total ? f.fraction(r, total) : ''));
+      h('div', {class: 'fg-card-fraction', title: total ? `${f.definition(r)}\n${f.fraction(r, total)}` : f.definition(r)}, total ? f.fraction(r, total) : ''));
   };
   $('headline').replaceChildren(
     h('div', {class: 'fg-scope'},
