@@ -115,6 +115,7 @@ async function start() {
   if (!can(who, FIGURES)) {
     setStatus('fig.denied', null, true);
     $('toolbar').hidden = true;
+    $('tablewrap').hidden = true;
     return {denied: true};
   }
   const [streets] = await Promise.all([api.streets(), boot()]);
