@@ -243,3 +243,42 @@ func TestPublicCrawlShowsNoPersonalData(t *testing.T) {
 	}
 	t.Logf("crawled %d public answers", len(crawled))
 }
+
+// TestSessionCookieOnAMovedClock: with the server's clock set a week back or a year ahead
+// (GRIDMAP_CLOCK, as a demo or a test may), the session cookie still lasts the session's
+// lifetime by the browser's own clock: it says how long it lasts (Max-Age), not until when by
+// the server's clock, which a browser would take for long past (and drop) or a year away.
+func TestSessionCookieOnAMovedClock(t *testing.T) {
+	for _, ahead := range []time.Duration{-7 * 24 * time.Hour, 8760 * time.Hour} {
+		t.Run(ahead.String(), func(t *testing.T) {
+			url := miniDatabase(t)
+			env := map[string]string{stdinKey: "longshan's password\n"}
+			for k, v := range clockEnv(ahead) {
+				env[k] = v
+			}
+			if code, _, stderr := gridmapCmdEnv(t, url, env, "user", "add", "longshan", "--role", "street", "--scope", "350181003"); code != 0 {
+				t.Fatal(stderr)
+			}
+			base := "http://" + startApp(t, url, map[string]string{"GRIDMAP_CLOCK": clockEnv(ahead)["GRIDMAP_CLOCK"], "GRIDMAP_SESSION_TTL": "2h"}).Addr()
+			jar, _ := cookiejar.New(nil)
+			b := &signedIn{client: &http.Client{Jar: jar}}
+			status, h, body := b.do(t, "POST", base+"/api/v1/session", `{"login":"longshan","password":"longshan's password"}`, nil)
+			if status != 200 {
+				t.Fatalf("sign-in: %d %s", status, body)
+			}
+			c, err := http.ParseSetCookie(h.Get("Set-Cookie"))
+			if err != nil {
+				t.Fatalf("Set-Cookie %q: %v", h.Get("Set-Cookie"), err)
+			}
+			if c.MaxAge < 7190 || c.MaxAge > 7200 {
+				t.Errorf("the session cookie %q lasts Max-Age %d s, want the session's 2 h", h.Get("Set-Cookie"), c.MaxAge)
+			}
+			if !c.Expires.IsZero() && (c.Expires.Before(time.Now().Add(time.Hour)) || c.Expires.After(time.Now().Add(3*time.Hour))) {
+				t.Errorf("the session cookie %q expires at %v by the server's clock; the browser's reads %v", h.Get("Set-Cookie"), c.Expires, time.Now())
+			}
+			if _, _, body := b.do(t, "GET", base+"/api/v1/me", "", nil); !strings.Contains(body, `"signed_in":true`) {
+				t.Errorf("with the cookie the browser kept, /api/v1/me says %s", body)
+			}
+		})
+	}
+}

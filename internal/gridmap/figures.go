@@ -72,6 +72,8 @@ const (
 	ByGrid       = "grid"
 	ByPerson     = "person"
 	ByDepartment = "department"
+	// ByAll is one row of everything the query asks for, keyed "all": the totals of a scope.
+	ByAll = "all"
 )
 
 // FiguresQuery asks for the figures of a period grouped one way, within a scope.

@@ -19,6 +19,7 @@ var figureKeys = map[string]struct{ key, name string }{
 	gridmap.ByGrid:       {"i.grid_code", "(SELECT name FROM grids WHERE code = k.key)"},
 	gridmap.ByPerson:     {"i.assignee_staff_id", "(SELECT role FROM staff WHERE id = k.key)"}, // a person's name is personal data
 	gridmap.ByDepartment: {"i.department_code", "(SELECT name FROM departments WHERE code = k.key)"},
+	gridmap.ByAll:        {"'all'::text", "''"},
 }
 
 // figuresSQL counts a cohort of incidents (gridmap.Figures says what each count is). %KEY% is

@@ -22,8 +22,12 @@ func (s *Server) secureCookies(c *fiber.Ctx) bool {
 		strings.EqualFold(c.Get(fiber.HeaderXForwardedProto), "https")
 }
 
+// setSessionCookie gives the browser the session's secret for as long as the session lasts.
+// The lifetime goes as Max-Age, seconds from now, never as an Expires date: the browser reads
+// a date by its own clock, and the server's (GRIDMAP_CLOCK) may be set back or ahead, which
+// would make the cookie long past, dropped at once, or a year away.
 func (s *Server) setSessionCookie(c *fiber.Ctx, secret string, expires time.Time) {
-	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: secret, Path: "/", Expires: expires, HTTPOnly: true,
+	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: secret, Path: "/", MaxAge: max(1, int(expires.Sub(s.now()).Seconds())), HTTPOnly: true,
 		SameSite: fiber.CookieSameSiteLaxMode, Secure: s.secureCookies(c)})
 }
 

@@ -159,7 +159,9 @@ func figuresQuery(c *fiber.Ctx, p gridmap.Principal, defaultSince, defaultUntil 
 // figures: GET /api/v1/figures?by=&since=&until=&street=&community=&rank= — 响应率, 解决率,
 // 按时办结率, 满意率 and the counts behind them, per street, community, grid, person or
 // department of the caller's scope (the last 30 days by default), ranked, with the change
-// against the period before. The README says what each figure counts.
+// against the period before; total is the whole of what was asked (the scope, street or
+// community) as one row, and fields name every figure (figureFields). The README says what
+// each figure counts.
 func (s *Server) figures(c *fiber.Ctx) error {
 	if err := checkParams(c, "by", "since", "until", "street", "community", "rank"); err != nil {
 		return err
@@ -173,30 +175,95 @@ func (s *Server) figures(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"by": q.By, "since": q.Since, "until": q.Until, "rank": rank, "rows": rows})
+	all := q
+	all.By = gridmap.ByAll
+	totals, err := s.figuresOf(c, all, rank)
+	if err != nil {
+		return err
+	}
+	var total *figuresJSON // null when the period received nothing
+	if len(totals) > 0 {
+		total = &totals[0]
+	}
+	return c.JSON(fiber.Map{"by": q.By, "since": q.Since, "until": q.Until, "rank": rank, "rows": rows, "total": total, "fields": figureFields})
 }
 
-// monthlyColumns are the monthly report's columns, as published reports lay them out.
+// figureField names one field of a row of figures, in Chinese and English, and says what kind
+// of value it is; a rate also says how it is counted (num / den, the keys of count fields). It
+// is the one source of these names: the figures API and the monthly report carry them, the
+// CSV and XLSX headers are taken from them, and the pages show them.
+type figureField struct {
+	Key  string   `json:"key"`
+	ZH   string   `json:"zh"`
+	EN   string   `json:"en"`
+	Kind string   `json:"kind"`          // text, count, rate, minutes, hours or rank
+	Num  []string `json:"num,omitempty"` // a rate: the counts summed above the line
+	Den  string   `json:"den,omitempty"` // a rate: the count below it
+}
+
+// figureFields are the fields of figuresJSON, in the order a table shows them. The rates' num
+// and den say what gridmap.Figures computes (TestFigureFields checks that they agree).
+var figureFields = []figureField{
+	{Key: "name", ZH: "单位", EN: "unit", Kind: "text"},
+	{Key: "key", ZH: "编码", EN: "code", Kind: "text"},
+	{Key: "received", ZH: "受理", EN: "received", Kind: "count"},
+	{Key: "valid", ZH: "有效诉求", EN: "valid", Kind: "count"},
+	{Key: "dispatched", ZH: "派单", EN: "dispatched", Kind: "count"},
+	{Key: "responded", ZH: "签收", EN: "responded", Kind: "count"},
+	{Key: "responded_on_time", ZH: "按时签收", EN: "responded on time", Kind: "count"},
+	{Key: "resolved", ZH: "办结", EN: "resolved", Kind: "count"},
+	{Key: "resolved_on_time", ZH: "按时办结", EN: "resolved on time", Kind: "count"},
+	{Key: "resolved_late", ZH: "超时办结", EN: "resolved late", Kind: "count"},
+	{Key: "not_resolved", ZH: "未办结", EN: "not resolved", Kind: "count"},
+	{Key: "callbacks", ZH: "回访", EN: "callbacks", Kind: "count"},
+	{Key: "satisfied", ZH: "满意", EN: "satisfied", Kind: "count"},
+	{Key: "basically_satisfied", ZH: "基本满意", EN: "basically satisfied", Kind: "count"},
+	{Key: "dissatisfied", ZH: "不满意数", EN: "dissatisfied", Kind: "count"},
+	{Key: "unreachable", ZH: "未接通", EN: "not reached", Kind: "count"},
+	{Key: "repeat_complaints", ZH: "重复诉求", EN: "repeat complaints", Kind: "count"},
+	{Key: "reopened", ZH: "返工", EN: "reopened", Kind: "count"},
+	{Key: "response_rate", ZH: "响应率", EN: "response rate", Kind: "rate", Num: []string{"responded_on_time"}, Den: "dispatched"},
+	{Key: "resolution_rate", ZH: "解决率", EN: "resolution rate", Kind: "rate", Num: []string{"resolved"}, Den: "valid"},
+	{Key: "on_time_rate", ZH: "按时办结率", EN: "on-time rate", Kind: "rate", Num: []string{"resolved_on_time"}, Den: "resolved"},
+	{Key: "satisfaction_rate", ZH: "满意率", EN: "satisfaction rate", Kind: "rate", Num: []string{"satisfied", "basically_satisfied"}, Den: "callbacks"},
+	{Key: "dissatisfied_rate", ZH: "不满意率", EN: "dissatisfied rate", Kind: "rate", Num: []string{"dissatisfied"}, Den: "callbacks"},
+	{Key: "median_response_min", ZH: "签收用时中位数（分钟）", EN: "median response (minutes)", Kind: "minutes"},
+	{Key: "median_resolve_hours", ZH: "办结用时中位数（小时）", EN: "median resolution (hours)", Kind: "hours"},
+	{Key: "rank", ZH: "排名", EN: "rank", Kind: "rank"},
+}
+
+// field is the entry of figureFields for key; the tables below name only keys it has.
+func field(key string) figureField {
+	for _, f := range figureFields {
+		if f.Key == key {
+			return f
+		}
+	}
+	panic("web: no figure field " + key)
+}
+
+// monthlyColumns are the monthly report's columns, as published reports lay them out: keys of
+// figureFields, whose names head them, and how each cell is written in CSV and XLSX.
 var monthlyColumns = []struct {
-	zh, en string
-	cell   func(f figuresJSON) any
+	key  string
+	cell func(f figuresJSON) any
 }{
-	{"单位", "unit", func(f figuresJSON) any { return f.Name }},
-	{"编码", "code", func(f figuresJSON) any { return f.Key }},
-	{"受理", "received", func(f figuresJSON) any { return f.Received }},
-	{"派单", "dispatched", func(f figuresJSON) any { return f.Dispatched }},
-	{"按时办结", "resolved on time", func(f figuresJSON) any { return f.ResolvedOnTime }},
-	{"超时办结", "resolved late", func(f figuresJSON) any { return f.ResolvedLate }},
-	{"未办结", "not resolved", func(f figuresJSON) any { return f.NotResolved }},
-	{"响应率", "response rate", func(f figuresJSON) any { return pct(f.ResponseRate) }},
-	{"解决率", "resolution rate", func(f figuresJSON) any { return pct(f.ResolutionRate) }},
-	{"按时办结率", "on-time rate", func(f figuresJSON) any { return pct(f.OnTimeRate) }},
-	{"满意率", "satisfaction rate", func(f figuresJSON) any { return pct(f.SatisfactionRate) }},
-	{"不满意数", "dissatisfied", func(f figuresJSON) any { return f.Dissatisfied }},
-	{"不满意率", "dissatisfied rate", func(f figuresJSON) any { return pct(f.DissatisfiedRate) }},
-	{"重复诉求", "repeat complaints", func(f figuresJSON) any { return f.RepeatComplaints }},
-	{"返工", "reopened", func(f figuresJSON) any { return f.Reopened }},
-	{"排名", "rank", func(f figuresJSON) any { return f.Rank }},
+	{"name", func(f figuresJSON) any { return f.Name }},
+	{"key", func(f figuresJSON) any { return f.Key }},
+	{"received", func(f figuresJSON) any { return f.Received }},
+	{"dispatched", func(f figuresJSON) any { return f.Dispatched }},
+	{"resolved_on_time", func(f figuresJSON) any { return f.ResolvedOnTime }},
+	{"resolved_late", func(f figuresJSON) any { return f.ResolvedLate }},
+	{"not_resolved", func(f figuresJSON) any { return f.NotResolved }},
+	{"response_rate", func(f figuresJSON) any { return pct(f.ResponseRate) }},
+	{"resolution_rate", func(f figuresJSON) any { return pct(f.ResolutionRate) }},
+	{"on_time_rate", func(f figuresJSON) any { return pct(f.OnTimeRate) }},
+	{"satisfaction_rate", func(f figuresJSON) any { return pct(f.SatisfactionRate) }},
+	{"dissatisfied", func(f figuresJSON) any { return f.Dissatisfied }},
+	{"dissatisfied_rate", func(f figuresJSON) any { return pct(f.DissatisfiedRate) }},
+	{"repeat_complaints", func(f figuresJSON) any { return f.RepeatComplaints }},
+	{"reopened", func(f figuresJSON) any { return f.Reopened }},
+	{"rank", func(f figuresJSON) any { return f.Rank }},
 }
 
 func pct(r *float64) any {
@@ -261,7 +328,7 @@ func (s *Server) monthlyReport(c *fiber.Ctx) error {
 			w.Write([]string{heading})
 			head := make([]string, len(monthlyColumns))
 			for i, col := range monthlyColumns {
-				head[i] = col.zh
+				head[i] = field(col.key).ZH
 			}
 			w.Write(head)
 			for _, r := range rows {
@@ -293,7 +360,7 @@ func (s *Server) monthlyReport(c *fiber.Ctx) error {
 			x.SetCellStr(sheet, cellName(1, row), heading)
 			row++
 			for i, col := range monthlyColumns {
-				x.SetCellStr(sheet, cellName(i+1, row), col.zh)
+				x.SetCellStr(sheet, cellName(i+1, row), field(col.key).ZH)
 			}
 			row++
 			for _, r := range rows {
@@ -320,12 +387,13 @@ func (s *Server) monthlyReport(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 		return c.Send(b.Bytes())
 	}
-	cols := make([]fiber.Map, len(monthlyColumns))
+	cols := make([]figureField, len(monthlyColumns))
 	for i, col := range monthlyColumns {
-		cols[i] = fiber.Map{"zh": col.zh, "en": col.en}
+		cols[i] = field(col.key)
 	}
 	return c.JSON(fiber.Map{"title": title, "street": fiber.Map{"code": street, "name": name}, "month": month.Format("2006-01"),
-		"columns": cols, "total": total, "communities": communities, "departments": departments})
+		"since": base.Since, "until": base.Until, "columns": cols, "fields": figureFields,
+		"total": total, "communities": communities, "departments": departments})
 }
 
 func cellName(col, row int) string {

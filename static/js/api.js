@@ -88,9 +88,18 @@ export const api = {
   coverage: (params, opts) => getJSON('api/v1/coverage', params, opts),
   tiling: (params, opts) => getJSON('api/v1/tiling', params, opts),
   hotspots: (params, opts) => getJSON('api/v1/hotspots', params, opts),
+  // 响应率, 解决率, 按时办结率, 满意率 and their counts per street, community, grid, person or
+  // department of the caller's scope: {by, since, until, rank, rows, total, fields}.
+  figures: (params, opts) => getJSON('api/v1/figures', params, opts),
+  // A street's monthly report: {title, street, month, since, until, columns, fields, total,
+  // communities, departments}; monthlyReportURL is its CSV or XLSX file (f=csv, f=xlsx).
+  monthlyReport: (params, opts) => getJSON('api/v1/reports/monthly', params, opts),
   // The public incident features (OGC API Features), oldest first: {features, numberMatched}.
   publicIncidents: (params, opts) => getJSON('ogc/collections/incidents/items', params, opts),
 };
+
+// monthlyReportURL is the address of a street's monthly report as a file: f is csv or xlsx.
+export function monthlyReportURL(params) { return apiURL('api/v1/reports/monthly', params); }
 
 // Who is signed in. GET /api/v1/me says it once per page load (whoami); the answer has
 // signed_in, user (name, roles with their role_zh, role_en and scope), actions (action -> scope,

@@ -1,5 +1,5 @@
-// nav.js: what every page's header shares: the navigation between the three pages (城市总览,
-// 指挥大屏, 网格覆盖), who is signed in with a sign-out button (or a sign-in link), the
+// nav.js: what every page's header shares: the navigation between the pages (城市总览, 指挥大屏,
+// 网格覆盖, 考核指标), who is signed in with a sign-out button (or a sign-in link), the
 // Chinese/English switch and the demo badge, all redrawn when the language changes.
 
 import {h} from './dom.js';
@@ -13,6 +13,7 @@ export const PAGES = [
   {id: 'city', href: './', key: 'nav.city'},
   {id: 'wall', href: 'wall.html', key: 'nav.wall'},
   {id: 'coverage', href: 'coverage.html', key: 'nav.coverage', needs: 'read_figures'},
+  {id: 'figures', href: 'figures.html', key: 'nav.figures', needs: 'read_figures'},
 ];
 
 // pageURL is a page's address, with ?lang= when the language is not the default, so the choice

@@ -29,9 +29,10 @@ export function control(cmd) {
 }
 
 // run opens a browser, calls body(session) and prints the result. session has: page, context,
-// base (the server's URL), result.page (the script's own findings), mark(name) (a timing),
-// shot(name) (a screenshot into the output folder), expectFailures(fn) (requests that fail
-// while fn runs are expected, e.g. while the server is down).
+// base (the server's URL), outDir (the output folder), result.page (the script's own findings),
+// mark(name) (a timing), shot(name, {fullPage}) (a screenshot into the output folder, of the
+// viewport or the whole page), expectFailures(fn) (requests that fail while fn runs are
+// expected, e.g. while the server is down).
 export async function run(body, {viewport = {width: 1280, height: 800}} = {}) {
   const [base, outDir = tmpdir()] = process.argv.slice(2);
   if (!base) {
@@ -118,11 +119,11 @@ export async function run(body, {viewport = {width: 1280, height: 800}} = {}) {
       }
     });
     const session = {
-      page, context, base, mark, result: result.page,
-      shot: async (name) => {
+      page, context, base, outDir, mark, result: result.page,
+      shot: async (name, {fullPage = false} = {}) => {
         const path = join(outDir, name);
         const t = Date.now();
-        await page.screenshot({path});
+        await page.screenshot({path, fullPage});
         result.timings[`shot-${name}`] = Date.now() - t;
         result.screenshots.push(path);
         return path;
