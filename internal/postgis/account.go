@@ -3,6 +3,7 @@ package postgis
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -18,11 +19,12 @@ const userSQL = `SELECT u.id, u.login, u.name, coalesce(u.staff_id, ''), coalesc
     coalesce((SELECT array_agg(array_to_string(r.scope, ',') ORDER BY r.role) FROM user_roles r WHERE r.user_id = u.id), '{}')
 FROM users u`
 
-func scanUser(r pgx.Row) (gridmap.User, string, error) {
+// scanUser reads a row of userSQL, and more columns after it into more.
+func scanUser(r pgx.Row, more ...any) (gridmap.User, string, error) {
 	var u gridmap.User
 	var hash string
 	var roles, scopes []string
-	if err := r.Scan(&u.ID, &u.Login, &u.Name, &u.StaffID, &u.Department, &u.Disabled, &u.CreatedAt, &hash, &roles, &scopes); err != nil {
+	if err := r.Scan(append([]any{&u.ID, &u.Login, &u.Name, &u.StaffID, &u.Department, &u.Disabled, &u.CreatedAt, &hash, &roles, &scopes}, more...)...); err != nil {
 		return u, "", err
 	}
 	for i, role := range roles {
@@ -155,23 +157,26 @@ VALUES ($1, $2, $3, $4, $5, $4, $6, $7)`, s.ID, s.UserID, s.CSRF, s.CreatedAt, s
 // SessionUser returns a live session with its account, and notes that it was seen (at most
 // once a minute, so that reading pages does not write on every request).
 func (db *DB) SessionUser(ctx context.Context, id []byte, now time.Time) (gridmap.Session, gridmap.User, error) {
+	// One round trip for the session and its account: every signed-in request makes it.
 	var s gridmap.Session
-	var userID int64
-	err := db.Pool.QueryRow(ctx, `UPDATE sessions SET last_seen_at = CASE WHEN last_seen_at < $2 - interval '1 minute' THEN $2 ELSE last_seen_at END
-WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2
-RETURNING id, user_id, csrf, created_at, expires_at, last_seen_at, address, user_agent`, id, now).
-		Scan(&s.ID, &userID, &s.CSRF, &s.CreatedAt, &s.ExpiresAt, &s.LastSeenAt, &s.Address, &s.UserAgent)
+	u, _, err := scanUser(db.Pool.QueryRow(ctx, strings.Replace(userSQL, "FROM users u",
+		`, s.id, s.csrf, s.created_at, s.expires_at, s.last_seen_at, s.address, s.user_agent
+FROM users u JOIN sessions s ON s.user_id = u.id WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > $2`, 1), id, now),
+		&s.ID, &s.CSRF, &s.CreatedAt, &s.ExpiresAt, &s.LastSeenAt, &s.Address, &s.UserAgent)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return s, gridmap.User{}, &gridmap.Error{Code: gridmap.EUnauthorized, Message: "the session has ended; sign in again"}
 	}
 	if err != nil {
 		return s, gridmap.User{}, translate(err, "read session")
 	}
-	s.UserID = userID
-	u, err := db.User(ctx, userID)
-	if err != nil {
-		return s, u, translate(err, "read session")
+	if s.LastSeenAt.Before(now.Add(-usedEvery)) {
+		s.LastSeenAt = now
+		if _, err := db.Pool.Exec(ctx, `UPDATE sessions SET last_seen_at = $2 WHERE id = $1 AND last_seen_at < $2::timestamptz - $3 * interval '1 second'`,
+			id, now, usedEvery.Seconds()); err != nil {
+			return s, gridmap.User{}, translate(err, "read session")
+		}
 	}
+	s.UserID = u.ID
 	if u.Disabled {
 		return s, gridmap.User{}, &gridmap.Error{Code: gridmap.EUnauthorized, Message: "the account is disabled"}
 	}
@@ -212,22 +217,33 @@ func (db *DB) CreateToken(ctx context.Context, t gridmap.Token, hash []byte) (gr
 	return t, translate(err, "create token")
 }
 
-// TokenUser returns a live token's account and records when it was used.
+// usedEvery is how stale a session's last_seen_at or a token's last_used_at may be: each is
+// written at most once in this time, so that a busy client's requests only read (a write per
+// request would put a WAL flush, and a lock on one row, in front of every request).
+const usedEvery = time.Minute
+
+// TokenUser returns a live token's account and records when it was used (to the minute).
 func (db *DB) TokenUser(ctx context.Context, hash []byte, now time.Time) (gridmap.Token, gridmap.User, error) {
+	// One round trip for the token and its account: every request with a token makes it.
 	var t gridmap.Token
-	err := db.Pool.QueryRow(ctx, `UPDATE api_tokens SET last_used_at = $2
-WHERE hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)
-RETURNING id, user_id, name, created_at`, hash, now).Scan(&t.ID, &t.UserID, &t.Name, &t.CreatedAt)
+	u, _, err := scanUser(db.Pool.QueryRow(ctx, strings.Replace(userSQL, "FROM users u",
+		`, t.id, t.name, t.created_at, coalesce(t.last_used_at, 'epoch')
+FROM users u JOIN api_tokens t ON t.user_id = u.id WHERE t.hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)`, 1), hash, now),
+		&t.ID, &t.Name, &t.CreatedAt, &t.LastUsedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return t, gridmap.User{}, &gridmap.Error{Code: gridmap.EUnauthorized, Message: "the API token is unknown, expired or revoked"}
 	}
 	if err != nil {
 		return t, gridmap.User{}, translate(err, "read token")
 	}
-	u, err := db.User(ctx, t.UserID)
-	if err != nil {
-		return t, u, translate(err, "read token")
+	if t.LastUsedAt.Before(now.Add(-usedEvery)) {
+		t.LastUsedAt = now
+		if _, err := db.Pool.Exec(ctx, `UPDATE api_tokens SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2::timestamptz - $3 * interval '1 second')`,
+			t.ID, now, usedEvery.Seconds()); err != nil {
+			return t, gridmap.User{}, translate(err, "read token")
+		}
 	}
+	t.UserID = u.ID
 	if u.Disabled {
 		return t, gridmap.User{}, &gridmap.Error{Code: gridmap.EUnauthorized, Message: "the token's account is disabled"}
 	}

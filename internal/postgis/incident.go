@@ -31,6 +31,20 @@ WITH input AS (
         AS t(ord, client_key, request_hash, lon, lat, rlon, rlat, rcrs, category, channel, description, reporter,
              status, grid_code, method, distance, reason, reported_at, due_at, resolved_at, simulated,
              reported_by, actor, actor_role, due_soon_at, escalate_at, dup_radius, recorded)
+), dup AS (
+    -- The same request twice: for each report, the nearest open incident of its category
+    -- within the category's radius, reported in the week before. One join for the whole batch:
+    -- the GiST index finds candidates by box, geography decides. The time window is written
+    -- as an expression so that no plan reads the time index, which a busy week fills.
+    SELECT DISTINCT ON (input.ord) input.ord, o.id
+    FROM input
+    JOIN incidents o ON o.geom && ST_Expand(ST_SetSRID(ST_MakePoint(input.lon, input.lat), 4326), input.dup_radius / 90000.0)
+    WHERE input.dup_radius > 0 AND input.status IN ('reported', 'assigned')
+      AND o.category = input.category AND o.status = ANY($31) AND o.simulated = input.simulated
+      AND o.reported_at + interval '0 s' >= input.reported_at - $32 * interval '1 second'
+      AND o.reported_at + interval '0 s' <= input.reported_at
+      AND ST_DWithin(o.geom::geography, ST_SetSRID(ST_MakePoint(input.lon, input.lat), 4326)::geography, input.dup_radius)
+    ORDER BY input.ord, o.geom <-> ST_SetSRID(ST_MakePoint(input.lon, input.lat), 4326)
 ), ins AS (
     INSERT INTO incidents (client_key, request_hash, geom, reported_lon, reported_lat, reported_crs, category, channel,
                            description, reporter, status, grid_code, assign_method, assign_distance_m, assign_reason,
@@ -39,18 +53,8 @@ WITH input AS (
     SELECT client_key, request_hash, ST_SetSRID(ST_MakePoint(lon, lat), 4326), rlon, rlat, rcrs, category, channel,
            description, reporter, status, grid_code, method, distance, reason, reported_at, due_at, resolved_at,
            coalesce(recorded, $23), coalesce(recorded, $23), simulated,
-           reported_by, due_soon_at, escalate_at,
-           -- The same request twice: the nearest open incident of the category within the
-           -- category's radius, reported in the week before (the GiST index finds candidates by
-           -- box, geography decides).
-           CASE WHEN dup_radius > 0 AND status IN ('reported', 'assigned') THEN (
-               SELECT o.id FROM incidents o
-               WHERE o.category = input.category AND o.status = ANY($31) AND o.simulated = input.simulated
-                 AND o.reported_at >= input.reported_at - $32 * interval '1 second' AND o.reported_at <= input.reported_at
-                 AND o.geom && ST_Expand(ST_SetSRID(ST_MakePoint(lon, lat), 4326), dup_radius / 90000.0)
-                 AND ST_DWithin(o.geom::geography, ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography, dup_radius)
-               ORDER BY o.geom <-> ST_SetSRID(ST_MakePoint(lon, lat), 4326) LIMIT 1) END
-    FROM input ORDER BY ord
+           reported_by, due_soon_at, escalate_at, dup.id
+    FROM input LEFT JOIN dup USING (ord) ORDER BY ord
     ON CONFLICT (client_key) DO NOTHING
     RETURNING id, client_key, created_at, possible_dup_of
 ), ev AS (
