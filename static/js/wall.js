@@ -289,9 +289,14 @@ function onChange(change) {
     e.overdue = inc.overdue;
     renderTicker();
   }
-  refreshIncidentTiles();
-  refreshGridTiles();
-  refreshStatsSoon();
+  // Only what the step changed: a warning or an urge changes no status; the grids count open
+  // incidents, so they change only when one opens or ends.
+  const open = statusesOf('open');
+  if (change.from !== change.to || change.kind === 'warning') {
+    refreshIncidentTiles();
+    refreshStatsSoon();
+  }
+  if (open.includes(change.from) !== open.includes(change.to)) refreshGridTiles();
 }
 
 function tickerEntry(inc) {
