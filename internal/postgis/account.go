@@ -3,7 +3,6 @@ package postgis
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -13,11 +12,24 @@ import (
 
 var _ gridmap.AccountStore = (*DB)(nil)
 
-// userSQL reads accounts with their grants aggregated, one row each.
-const userSQL = `SELECT u.id, u.login, u.name, coalesce(u.staff_id, ''), coalesce(u.department_code, ''), u.disabled, u.created_at, u.password_hash,
+// userColumns are an account's columns with its grants aggregated, which scanUser reads.
+const userColumns = `SELECT u.id, u.login, u.name, coalesce(u.staff_id, ''), coalesce(u.department_code, ''), u.disabled, u.created_at, u.password_hash,
     coalesce((SELECT array_agg(r.role ORDER BY r.role) FROM user_roles r WHERE r.user_id = u.id), '{}'),
-    coalesce((SELECT array_agg(array_to_string(r.scope, ',') ORDER BY r.role) FROM user_roles r WHERE r.user_id = u.id), '{}')
+    coalesce((SELECT array_agg(array_to_string(r.scope, ',') ORDER BY r.role) FROM user_roles r WHERE r.user_id = u.id), '{}')`
+
+// userSQL reads accounts with their grants aggregated, one row each.
+const userSQL = userColumns + `
 FROM users u`
+
+// sessionUserSQL reads a live session with its account in one round trip: every signed-in
+// request makes it.
+const sessionUserSQL = userColumns + `, s.id, s.csrf, s.created_at, s.expires_at, s.last_seen_at, s.address, s.user_agent
+FROM users u JOIN sessions s ON s.user_id = u.id WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > $2`
+
+// tokenUserSQL reads a live token with its account in one round trip: every request with a
+// token makes it.
+const tokenUserSQL = userColumns + `, t.id, t.name, t.created_at, coalesce(t.last_used_at, 'epoch')
+FROM users u JOIN api_tokens t ON t.user_id = u.id WHERE t.hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)`
 
 // scanUser reads a row of userSQL, and more columns after it into more.
 func scanUser(r pgx.Row, more ...any) (gridmap.User, string, error) {
@@ -157,11 +169,8 @@ VALUES ($1, $2, $3, $4, $5, $4, $6, $7)`, s.ID, s.UserID, s.CSRF, s.CreatedAt, s
 // SessionUser returns a live session with its account, and notes that it was seen (at most
 // once a minute, so that reading pages does not write on every request).
 func (db *DB) SessionUser(ctx context.Context, id []byte, now time.Time) (gridmap.Session, gridmap.User, error) {
-	// One round trip for the session and its account: every signed-in request makes it.
 	var s gridmap.Session
-	u, _, err := scanUser(db.Pool.QueryRow(ctx, strings.Replace(userSQL, "FROM users u",
-		`, s.id, s.csrf, s.created_at, s.expires_at, s.last_seen_at, s.address, s.user_agent
-FROM users u JOIN sessions s ON s.user_id = u.id WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > $2`, 1), id, now),
+	u, _, err := scanUser(db.Pool.QueryRow(ctx, sessionUserSQL, id, now),
 		&s.ID, &s.CSRF, &s.CreatedAt, &s.ExpiresAt, &s.LastSeenAt, &s.Address, &s.UserAgent)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return s, gridmap.User{}, &gridmap.Error{Code: gridmap.EUnauthorized, Message: "the session has ended; sign in again"}
@@ -224,11 +233,8 @@ const usedEvery = time.Minute
 
 // TokenUser returns a live token's account and records when it was used (to the minute).
 func (db *DB) TokenUser(ctx context.Context, hash []byte, now time.Time) (gridmap.Token, gridmap.User, error) {
-	// One round trip for the token and its account: every request with a token makes it.
 	var t gridmap.Token
-	u, _, err := scanUser(db.Pool.QueryRow(ctx, strings.Replace(userSQL, "FROM users u",
-		`, t.id, t.name, t.created_at, coalesce(t.last_used_at, 'epoch')
-FROM users u JOIN api_tokens t ON t.user_id = u.id WHERE t.hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)`, 1), hash, now),
+	u, _, err := scanUser(db.Pool.QueryRow(ctx, tokenUserSQL, hash, now),
 		&t.ID, &t.Name, &t.CreatedAt, &t.LastUsedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return t, gridmap.User{}, &gridmap.Error{Code: gridmap.EUnauthorized, Message: "the API token is unknown, expired or revoked"}
