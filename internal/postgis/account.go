@@ -217,12 +217,8 @@ FROM sessions WHERE user_id = $1 ORDER BY created_at DESC`, userID)
 
 // CreateToken stores a token's hash.
 func (db *DB) CreateToken(ctx context.Context, t gridmap.Token, hash []byte) (gridmap.Token, error) {
-	var expires *time.Time
-	if !t.ExpiresAt.IsZero() {
-		expires = &t.ExpiresAt
-	}
 	err := db.Pool.QueryRow(ctx, `INSERT INTO api_tokens (hash, user_id, name, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		hash, t.UserID, t.Name, t.CreatedAt, expires).Scan(&t.ID)
+		hash, t.UserID, t.Name, t.CreatedAt, nullTime(t.ExpiresAt)).Scan(&t.ID)
 	return t, translate(err, "create token")
 }
 
@@ -337,12 +333,8 @@ func (db *DB) Succeeded(ctx context.Context, key string) error {
 
 // LogSecurity appends to the security audit log.
 func (db *DB) LogSecurity(ctx context.Context, e gridmap.SecurityEvent) error {
-	var user *int64
-	if e.UserID != 0 {
-		user = &e.UserID
-	}
 	_, err := db.Pool.Exec(ctx, `INSERT INTO security_events (at, kind, user_id, login, subject, address, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		e.At, e.Kind, user, e.Login, e.Subject, e.Address, e.Detail)
+		e.At, e.Kind, nullID(e.UserID), e.Login, e.Subject, e.Address, e.Detail)
 	return translate(err, "security log")
 }
 

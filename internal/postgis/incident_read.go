@@ -216,12 +216,8 @@ WHERE id = $1`, id, t.To, newGrid, method, now)
 		if err != nil {
 			return err
 		}
-		var actorID *int64
-		if t.Actor.UserID != 0 {
-			actorID = &t.Actor.UserID
-		}
 		_, err = tx.Exec(ctx, `INSERT INTO incident_events (incident_id, at, actor, actor_user_id, actor_role, from_status, to_status, grid_code, note)
-VALUES ($1, $7, $2, $8, $9, $3, $4, $5, $6)`, id, t.Actor.Name, status, t.To, newGrid, t.Note, now, actorID, t.Actor.Role)
+VALUES ($1, $7, $2, $8, $9, $3, $4, $5, $6)`, id, t.Actor.Name, status, t.To, newGrid, t.Note, now, nullID(t.Actor.UserID), t.Actor.Role)
 		return err
 	})
 	if err != nil {
