@@ -208,9 +208,7 @@ FROM sessions WHERE user_id = $1 ORDER BY created_at DESC`, userID)
 	return collect(rows, "list sessions", func(r pgx.CollectableRow) (gridmap.Session, error) {
 		var s gridmap.Session
 		err := r.Scan(&s.ID, &s.UserID, &s.CSRF, &s.CreatedAt, &s.ExpiresAt, &s.LastSeenAt, &s.RevokedAt, &s.Address, &s.UserAgent)
-		if s.RevokedAt.Equal(time.Unix(0, 0)) {
-			s.RevokedAt = time.Time{}
-		}
+		fromEpoch(&s.RevokedAt)
 		return s, err
 	})
 }
@@ -271,17 +269,10 @@ FROM api_tokens WHERE user_id = $1 ORDER BY id DESC`, userID)
 	if err != nil {
 		return nil, translate(err, "list tokens")
 	}
-	zero := func(t *time.Time) {
-		if t.Equal(time.Unix(0, 0)) {
-			*t = time.Time{}
-		}
-	}
 	return collect(rows, "list tokens", func(r pgx.CollectableRow) (gridmap.Token, error) {
 		var t gridmap.Token
 		err := r.Scan(&t.ID, &t.UserID, &t.Name, &t.CreatedAt, &t.ExpiresAt, &t.RevokedAt, &t.LastUsedAt)
-		zero(&t.ExpiresAt)
-		zero(&t.RevokedAt)
-		zero(&t.LastUsedAt)
+		fromEpoch(&t.ExpiresAt, &t.RevokedAt, &t.LastUsedAt)
 		return t, err
 	})
 }
