@@ -99,7 +99,8 @@ FROM incident_events WHERE incident_id = $1 ORDER BY id`, id)
 	return in, nil
 }
 
-// openStatuses are the statuses of incidents that still need work, for the overdue filter.
+// openStatuses are the statuses of incidents that still need work (gridmap.OpenStatuses, worked
+// out once), for the overdue and supervision filters and every count of open incidents.
 var openStatuses = gridmap.OpenStatuses()
 
 // incidentWhere builds the WHERE clause of an incident filter. Community and street filters are
@@ -128,7 +129,7 @@ func incidentWhere(f gridmap.IncidentFilter, now time.Time) *where {
 		w.add("i.department_code = ?", f.Department)
 	}
 	if f.Warned {
-		w.addNumbered(warnedSQL, now, gridmap.OpenStatuses(), gridmap.DissatisfiedFlag)
+		w.addNumbered(warnedSQL, now, openStatuses, gridmap.DissatisfiedFlag)
 	}
 	if len(f.Status) > 0 {
 		w.add("i.status = ANY(?)", f.Status)
