@@ -48,7 +48,7 @@ func scanIncidentAfter(r pgx.Row, before ...any) (gridmap.Incident, error) {
 	var resolved *time.Time
 	a := &in.Assignment
 	l := &in.Loop
-	var times [13]*time.Time
+	var times [12]*time.Time // the nullable times, in the order of the loop below
 	err := r.Scan(append(before, &in.ID, &key, &in.Point[0], &in.Point[1], &in.Reported[0], &in.Reported[1], &in.CRS,
 		&in.Category, &in.Channel, &in.Description, &in.Reporter, &in.Status,
 		&a.GridCode, &a.GridName, &a.CommunityCode, &a.CommunityName, &a.StreetCode, &a.StreetName,
