@@ -250,9 +250,9 @@ func (s *Server) createMyToken(c *fiber.Ctx) error {
 
 // revokeMyToken: DELETE /api/v1/me/tokens/{id}.
 func (s *Server) revokeMyToken(c *fiber.Ctx) error {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return gridmap.Invalid("id", "token id %q is not a positive whole number", c.Params("id"))
+	id, err := pathID(c, "id", "token")
+	if err != nil {
+		return err
 	}
 	p := principal(c)
 	if err := s.deps.Auth.RevokeToken(c.UserContext(), p.ActorFor(gridmap.ActSelf), p.User.ID, id); err != nil {

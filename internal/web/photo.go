@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -90,9 +89,9 @@ func (s *Server) getPhoto(c *fiber.Ctx) error {
 	if err := checkParams(c); err != nil {
 		return err
 	}
-	n, err := strconv.ParseInt(c.Params("photo"), 10, 64)
-	if err != nil || n <= 0 {
-		return gridmap.Invalid("photo", "photo id %q is not a positive whole number", c.Params("photo"))
+	n, err := pathID(c, "photo", "photo")
+	if err != nil {
+		return err
 	}
 	in, err := s.readableIncident(c)
 	if err != nil {
