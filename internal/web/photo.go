@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -48,7 +47,7 @@ func (s *Server) addPhoto(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	declared := strings.ToLower(strings.TrimSpace(strings.SplitN(c.Get(fiber.HeaderContentType), ";", 2)[0]))
+	declared := mediaType(c)
 	if declared != photo.JPEG && declared != photo.PNG {
 		return &gridmap.Error{Code: gridmap.EInvalid, Field: "Content-Type", Message: fmt.Sprintf("Content-Type %q is not accepted; send the photo as image/jpeg or image/png", declared)}
 	}
