@@ -103,9 +103,10 @@ type Server struct {
 	// routeTemplates holds the path of every route registered, mapped to itself: the only
 	// route label values the metrics may carry besides routeUnmatched. Written once by New.
 	routeTemplates map[string]string
-	// statsCache shares the key figures among the displays polling them.
-	statsCache statsCache
-	demoCache  demoCache
+	// statsCache shares the key figures (their JSON) among the displays polling them, and
+	// demoCache whether the data is a demo among the pages.
+	statsCache ttlCache[[]byte]
+	demoCache  ttlCache[bool]
 	started    time.Time
 }
 
