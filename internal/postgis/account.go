@@ -178,12 +178,9 @@ func (db *DB) SessionUser(ctx context.Context, id []byte, now time.Time) (gridma
 	if err != nil {
 		return s, gridmap.User{}, translate(err, "read session")
 	}
-	if s.LastSeenAt.Before(now.Add(-usedEvery)) {
-		s.LastSeenAt = now
-		if _, err := db.Pool.Exec(ctx, `UPDATE sessions SET last_seen_at = $2 WHERE id = $1 AND last_seen_at < $2::timestamptz - $3 * interval '1 second'`,
-			id, now, usedEvery.Seconds()); err != nil {
-			return s, gridmap.User{}, translate(err, "read session")
-		}
+	if err := db.touch(ctx, &s.LastSeenAt, now, "read session",
+		`UPDATE sessions SET last_seen_at = $2 WHERE id = $1 AND last_seen_at < $2::timestamptz - $3 * interval '1 second'`, id); err != nil {
+		return s, gridmap.User{}, err
 	}
 	s.UserID = u.ID
 	if u.Disabled {
@@ -225,6 +222,19 @@ func (db *DB) CreateToken(ctx context.Context, t gridmap.Token, hash []byte) (gr
 // request would put a WAL flush, and a lock on one row, in front of every request).
 const usedEvery = time.Minute
 
+// touch records that a session was seen or a token used: when *at, as read, is more than
+// usedEvery before now, it becomes now, and update writes it for key ($1), with now as $2 and
+// usedEvery in seconds as $3 (its own condition on them lets only the first of concurrent
+// requests write).
+func (db *DB) touch(ctx context.Context, at *time.Time, now time.Time, what, update string, key any) error {
+	if !at.Before(now.Add(-usedEvery)) {
+		return nil
+	}
+	*at = now
+	_, err := db.Pool.Exec(ctx, update, key, now, usedEvery.Seconds())
+	return translate(err, what)
+}
+
 // TokenUser returns a live token's account and records when it was used (to the minute).
 func (db *DB) TokenUser(ctx context.Context, hash []byte, now time.Time) (gridmap.Token, gridmap.User, error) {
 	var t gridmap.Token
@@ -236,12 +246,9 @@ func (db *DB) TokenUser(ctx context.Context, hash []byte, now time.Time) (gridma
 	if err != nil {
 		return t, gridmap.User{}, translate(err, "read token")
 	}
-	if t.LastUsedAt.Before(now.Add(-usedEvery)) {
-		t.LastUsedAt = now
-		if _, err := db.Pool.Exec(ctx, `UPDATE api_tokens SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2::timestamptz - $3 * interval '1 second')`,
-			t.ID, now, usedEvery.Seconds()); err != nil {
-			return t, gridmap.User{}, translate(err, "read token")
-		}
+	if err := db.touch(ctx, &t.LastUsedAt, now, "read token",
+		`UPDATE api_tokens SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2::timestamptz - $3 * interval '1 second')`, t.ID); err != nil {
+		return t, gridmap.User{}, err
 	}
 	t.UserID = u.ID
 	if u.Disabled {
