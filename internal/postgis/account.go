@@ -3,7 +3,6 @@ package postgis
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -13,11 +12,24 @@ import (
 
 var _ gridmap.AccountStore = (*DB)(nil)
 
-// userSQL reads accounts with their grants aggregated, one row each.
-const userSQL = `SELECT u.id, u.login, u.name, coalesce(u.staff_id, ''), coalesce(u.department_code, ''), u.disabled, u.created_at, u.password_hash,
+// userColumns are an account's columns with its grants aggregated, which scanUser reads.
+const userColumns = `SELECT u.id, u.login, u.name, coalesce(u.staff_id, ''), coalesce(u.department_code, ''), u.disabled, u.created_at, u.password_hash,
     coalesce((SELECT array_agg(r.role ORDER BY r.role) FROM user_roles r WHERE r.user_id = u.id), '{}'),
-    coalesce((SELECT array_agg(array_to_string(r.scope, ',') ORDER BY r.role) FROM user_roles r WHERE r.user_id = u.id), '{}')
+    coalesce((SELECT array_agg(array_to_string(r.scope, ',') ORDER BY r.role) FROM user_roles r WHERE r.user_id = u.id), '{}')`
+
+// userSQL reads accounts with their grants aggregated, one row each.
+const userSQL = userColumns + `
 FROM users u`
+
+// sessionUserSQL reads a live session with its account in one round trip: every signed-in
+// request makes it.
+const sessionUserSQL = userColumns + `, s.id, s.csrf, s.created_at, s.expires_at, s.last_seen_at, s.address, s.user_agent
+FROM users u JOIN sessions s ON s.user_id = u.id WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > $2`
+
+// tokenUserSQL reads a live token with its account in one round trip: every request with a
+// token makes it.
+const tokenUserSQL = userColumns + `, t.id, t.name, t.created_at, coalesce(t.last_used_at, 'epoch')
+FROM users u JOIN api_tokens t ON t.user_id = u.id WHERE t.hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)`
 
 // scanUser reads a row of userSQL, and more columns after it into more.
 func scanUser(r pgx.Row, more ...any) (gridmap.User, string, error) {
@@ -157,11 +169,8 @@ VALUES ($1, $2, $3, $4, $5, $4, $6, $7)`, s.ID, s.UserID, s.CSRF, s.CreatedAt, s
 // SessionUser returns a live session with its account, and notes that it was seen (at most
 // once a minute, so that reading pages does not write on every request).
 func (db *DB) SessionUser(ctx context.Context, id []byte, now time.Time) (gridmap.Session, gridmap.User, error) {
-	// One round trip for the session and its account: every signed-in request makes it.
 	var s gridmap.Session
-	u, _, err := scanUser(db.Pool.QueryRow(ctx, strings.Replace(userSQL, "FROM users u",
-		`, s.id, s.csrf, s.created_at, s.expires_at, s.last_seen_at, s.address, s.user_agent
-FROM users u JOIN sessions s ON s.user_id = u.id WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > $2`, 1), id, now),
+	u, _, err := scanUser(db.Pool.QueryRow(ctx, sessionUserSQL, id, now),
 		&s.ID, &s.CSRF, &s.CreatedAt, &s.ExpiresAt, &s.LastSeenAt, &s.Address, &s.UserAgent)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return s, gridmap.User{}, &gridmap.Error{Code: gridmap.EUnauthorized, Message: "the session has ended; sign in again"}
@@ -169,12 +178,9 @@ FROM users u JOIN sessions s ON s.user_id = u.id WHERE s.id = $1 AND s.revoked_a
 	if err != nil {
 		return s, gridmap.User{}, translate(err, "read session")
 	}
-	if s.LastSeenAt.Before(now.Add(-usedEvery)) {
-		s.LastSeenAt = now
-		if _, err := db.Pool.Exec(ctx, `UPDATE sessions SET last_seen_at = $2 WHERE id = $1 AND last_seen_at < $2::timestamptz - $3 * interval '1 second'`,
-			id, now, usedEvery.Seconds()); err != nil {
-			return s, gridmap.User{}, translate(err, "read session")
-		}
+	if err := db.touch(ctx, &s.LastSeenAt, now, "read session",
+		`UPDATE sessions SET last_seen_at = $2 WHERE id = $1 AND last_seen_at < $2::timestamptz - $3 * interval '1 second'`, id); err != nil {
+		return s, gridmap.User{}, err
 	}
 	s.UserID = u.ID
 	if u.Disabled {
@@ -199,21 +205,15 @@ FROM sessions WHERE user_id = $1 ORDER BY created_at DESC`, userID)
 	return collect(rows, "list sessions", func(r pgx.CollectableRow) (gridmap.Session, error) {
 		var s gridmap.Session
 		err := r.Scan(&s.ID, &s.UserID, &s.CSRF, &s.CreatedAt, &s.ExpiresAt, &s.LastSeenAt, &s.RevokedAt, &s.Address, &s.UserAgent)
-		if s.RevokedAt.Equal(time.Unix(0, 0)) {
-			s.RevokedAt = time.Time{}
-		}
+		fromEpoch(&s.RevokedAt)
 		return s, err
 	})
 }
 
 // CreateToken stores a token's hash.
 func (db *DB) CreateToken(ctx context.Context, t gridmap.Token, hash []byte) (gridmap.Token, error) {
-	var expires *time.Time
-	if !t.ExpiresAt.IsZero() {
-		expires = &t.ExpiresAt
-	}
 	err := db.Pool.QueryRow(ctx, `INSERT INTO api_tokens (hash, user_id, name, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		hash, t.UserID, t.Name, t.CreatedAt, expires).Scan(&t.ID)
+		hash, t.UserID, t.Name, t.CreatedAt, nullTime(t.ExpiresAt)).Scan(&t.ID)
 	return t, translate(err, "create token")
 }
 
@@ -222,13 +222,23 @@ func (db *DB) CreateToken(ctx context.Context, t gridmap.Token, hash []byte) (gr
 // request would put a WAL flush, and a lock on one row, in front of every request).
 const usedEvery = time.Minute
 
+// touch records that a session was seen or a token used: when *at, as read, is more than
+// usedEvery before now, it becomes now, and update writes it for key ($1), with now as $2 and
+// usedEvery in seconds as $3 (its own condition on them lets only the first of concurrent
+// requests write).
+func (db *DB) touch(ctx context.Context, at *time.Time, now time.Time, what, update string, key any) error {
+	if !at.Before(now.Add(-usedEvery)) {
+		return nil
+	}
+	*at = now
+	_, err := db.Pool.Exec(ctx, update, key, now, usedEvery.Seconds())
+	return translate(err, what)
+}
+
 // TokenUser returns a live token's account and records when it was used (to the minute).
 func (db *DB) TokenUser(ctx context.Context, hash []byte, now time.Time) (gridmap.Token, gridmap.User, error) {
-	// One round trip for the token and its account: every request with a token makes it.
 	var t gridmap.Token
-	u, _, err := scanUser(db.Pool.QueryRow(ctx, strings.Replace(userSQL, "FROM users u",
-		`, t.id, t.name, t.created_at, coalesce(t.last_used_at, 'epoch')
-FROM users u JOIN api_tokens t ON t.user_id = u.id WHERE t.hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)`, 1), hash, now),
+	u, _, err := scanUser(db.Pool.QueryRow(ctx, tokenUserSQL, hash, now),
 		&t.ID, &t.Name, &t.CreatedAt, &t.LastUsedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return t, gridmap.User{}, &gridmap.Error{Code: gridmap.EUnauthorized, Message: "the API token is unknown, expired or revoked"}
@@ -236,12 +246,9 @@ FROM users u JOIN api_tokens t ON t.user_id = u.id WHERE t.hash = $1 AND t.revok
 	if err != nil {
 		return t, gridmap.User{}, translate(err, "read token")
 	}
-	if t.LastUsedAt.Before(now.Add(-usedEvery)) {
-		t.LastUsedAt = now
-		if _, err := db.Pool.Exec(ctx, `UPDATE api_tokens SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2::timestamptz - $3 * interval '1 second')`,
-			t.ID, now, usedEvery.Seconds()); err != nil {
-			return t, gridmap.User{}, translate(err, "read token")
-		}
+	if err := db.touch(ctx, &t.LastUsedAt, now, "read token",
+		`UPDATE api_tokens SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2::timestamptz - $3 * interval '1 second')`, t.ID); err != nil {
+		return t, gridmap.User{}, err
 	}
 	t.UserID = u.ID
 	if u.Disabled {
@@ -269,17 +276,10 @@ FROM api_tokens WHERE user_id = $1 ORDER BY id DESC`, userID)
 	if err != nil {
 		return nil, translate(err, "list tokens")
 	}
-	zero := func(t *time.Time) {
-		if t.Equal(time.Unix(0, 0)) {
-			*t = time.Time{}
-		}
-	}
 	return collect(rows, "list tokens", func(r pgx.CollectableRow) (gridmap.Token, error) {
 		var t gridmap.Token
 		err := r.Scan(&t.ID, &t.UserID, &t.Name, &t.CreatedAt, &t.ExpiresAt, &t.RevokedAt, &t.LastUsedAt)
-		zero(&t.ExpiresAt)
-		zero(&t.RevokedAt)
-		zero(&t.LastUsedAt)
+		fromEpoch(&t.ExpiresAt, &t.RevokedAt, &t.LastUsedAt)
 		return t, err
 	})
 }
@@ -331,12 +331,8 @@ func (db *DB) Succeeded(ctx context.Context, key string) error {
 
 // LogSecurity appends to the security audit log.
 func (db *DB) LogSecurity(ctx context.Context, e gridmap.SecurityEvent) error {
-	var user *int64
-	if e.UserID != 0 {
-		user = &e.UserID
-	}
 	_, err := db.Pool.Exec(ctx, `INSERT INTO security_events (at, kind, user_id, login, subject, address, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		e.At, e.Kind, user, e.Login, e.Subject, e.Address, e.Detail)
+		e.At, e.Kind, nullID(e.UserID), e.Login, e.Subject, e.Address, e.Detail)
 	return translate(err, "security log")
 }
 

@@ -135,10 +135,11 @@ func (db *DB) Features(ctx context.Context, q gridmap.FeatureQuery) ([]gridmap.F
 	if err != nil {
 		return nil, 0, err
 	}
+	now := db.now() // one time for the count and the page, so that they agree
 	matched := -1
 	if !q.SkipCount {
 		countSQL := "SELECT count(*) FROM " + strings.SplitN(ls.from, "\n", 2)[0] + w.String()
-		countSQL, args := withNow(countSQL, w.args, db.now())
+		countSQL, args := withNow(countSQL, w.args, now)
 		if err := db.Pool.QueryRow(ctx, countSQL, args...).Scan(&matched); err != nil {
 			return nil, 0, translate(err, "count "+q.Layer)
 		}
@@ -154,7 +155,7 @@ func (db *DB) Features(ctx context.Context, q gridmap.FeatureQuery) ([]gridmap.F
 	if q.Offset > 0 {
 		sql += " OFFSET " + w.nextArg(q.Offset)
 	}
-	sql, args := withNow(sql, w.args, db.now())
+	sql, args := withNow(sql, w.args, now)
 	rows, err := db.Pool.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, 0, translate(err, "list "+q.Layer)

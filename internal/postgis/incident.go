@@ -120,19 +120,11 @@ func insertIncidents(ctx context.Context, q querier, ins []gridmap.Incident, has
 			grids[i] = &g
 		}
 		methods[i], dists[i], reasons[i] = in.Assignment.Method, in.Assignment.DistanceM, in.Assignment.Reason
-		reported[i], due[i], simulated[i] = in.ReportedAt, in.DueAt, in.Simulated
-		if in.ReportedBy.UserID != 0 {
-			id := in.ReportedBy.UserID
-			by[i] = &id
-		}
-		actors[i], roles[i] = in.ReportedBy.Name, in.ReportedBy.Role
+		reported[i], due[i], resolved[i], simulated[i] = in.ReportedAt, in.DueAt, nullTime(in.ResolvedAt), in.Simulated
+		by[i], actors[i], roles[i] = nullID(in.ReportedBy.UserID), in.ReportedBy.Name, in.ReportedBy.Role
 		dueSoon[i], escalate[i] = nullTime(in.Loop.DueSoonAt), nullTime(in.Loop.EscalateAt)
 		radius[i] = gridmap.DuplicateRadius(in.Category)
 		recorded[i] = nullTime(in.CreatedAt)
-		if !in.ResolvedAt.IsZero() {
-			t := in.ResolvedAt
-			resolved[i] = &t
-		}
 	}
 	if hashes == nil {
 		hashes = make([][]byte, n)

@@ -48,7 +48,7 @@ func scanIncidentAfter(r pgx.Row, before ...any) (gridmap.Incident, error) {
 	var resolved *time.Time
 	a := &in.Assignment
 	l := &in.Loop
-	var times [13]*time.Time
+	var times [12]*time.Time // the nullable times, in the order of the loop below
 	err := r.Scan(append(before, &in.ID, &key, &in.Point[0], &in.Point[1], &in.Reported[0], &in.Reported[1], &in.CRS,
 		&in.Category, &in.Channel, &in.Description, &in.Reporter, &in.Status,
 		&a.GridCode, &a.GridName, &a.CommunityCode, &a.CommunityName, &a.StreetCode, &a.StreetName,
@@ -99,7 +99,8 @@ FROM incident_events WHERE incident_id = $1 ORDER BY id`, id)
 	return in, nil
 }
 
-// openStatuses are the statuses of incidents that still need work, for the overdue filter.
+// openStatuses are the statuses of incidents that still need work (gridmap.OpenStatuses, worked
+// out once), for the overdue and supervision filters and every count of open incidents.
 var openStatuses = gridmap.OpenStatuses()
 
 // incidentWhere builds the WHERE clause of an incident filter. Community and street filters are
@@ -128,7 +129,7 @@ func incidentWhere(f gridmap.IncidentFilter, now time.Time) *where {
 		w.add("i.department_code = ?", f.Department)
 	}
 	if f.Warned {
-		w.addNumbered(warnedSQL, now, gridmap.OpenStatuses(), gridmap.DissatisfiedFlag)
+		w.addNumbered(warnedSQL, now, openStatuses, gridmap.DissatisfiedFlag)
 	}
 	if len(f.Status) > 0 {
 		w.add("i.status = ANY(?)", f.Status)
@@ -216,12 +217,8 @@ WHERE id = $1`, id, t.To, newGrid, method, now)
 		if err != nil {
 			return err
 		}
-		var actorID *int64
-		if t.Actor.UserID != 0 {
-			actorID = &t.Actor.UserID
-		}
 		_, err = tx.Exec(ctx, `INSERT INTO incident_events (incident_id, at, actor, actor_user_id, actor_role, from_status, to_status, grid_code, note)
-VALUES ($1, $7, $2, $8, $9, $3, $4, $5, $6)`, id, t.Actor.Name, status, t.To, newGrid, t.Note, now, actorID, t.Actor.Role)
+VALUES ($1, $7, $2, $8, $9, $3, $4, $5, $6)`, id, t.Actor.Name, status, t.To, newGrid, t.Note, now, nullID(t.Actor.UserID), t.Actor.Role)
 		return err
 	})
 	if err != nil {

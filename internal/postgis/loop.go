@@ -225,7 +225,7 @@ WITH w AS (
     FROM fired f JOIN incidents i ON i.id = f.incident_id
     RETURNING 1
 )
-SELECT count(*), CASE WHEN count(*) > 0 THEN pg_notify('gridmap_changes', 'incidents')::text END FROM ev`
+SELECT count(*), CASE WHEN count(*) > 0 THEN pg_notify('` + ChangeChannel + `', 'incidents')::text END FROM ev`
 
 // FireWarnings records the supervision warnings that hold at now and have not fired before,
 // and returns how many fired.

@@ -18,9 +18,7 @@ const staffColumns = `id, role, grid_code, households_covered, name, phone, coal
 func scanStaff(r pgx.Row) (gridmap.Staff, error) {
 	var s gridmap.Staff
 	err := r.Scan(&s.ID, &s.Role, &s.GridCode, &s.HouseholdsCovered, &s.Name, &s.Phone, &s.RetiredAt)
-	if s.RetiredAt.Equal(time.Unix(0, 0)) {
-		s.RetiredAt = time.Time{}
-	}
+	fromEpoch(&s.RetiredAt)
 	return s, err
 }
 
@@ -108,4 +106,14 @@ func nullTime(t time.Time) *time.Time {
 		return nil
 	}
 	return &t
+}
+
+// fromEpoch undoes coalesce(column, 'epoch'), which the queries use to scan a NULL time: the
+// epoch becomes the zero time again.
+func fromEpoch(ts ...*time.Time) {
+	for _, t := range ts {
+		if t.Equal(time.Unix(0, 0)) {
+			*t = time.Time{}
+		}
+	}
 }

@@ -23,9 +23,6 @@ const SessionCookie = "gridmap_session"
 // page of another site can make the browser send the cookie, but cannot read the token.
 const CSRFHeader = "X-CSRF-Token"
 
-const localPrincipal = "gridmap.principal"
-const localSession = "gridmap.session"
-
 // principal is who is making the request.
 func principal(c *fiber.Ctx) gridmap.Principal {
 	p, _ := c.Locals(localPrincipal).(gridmap.Principal)

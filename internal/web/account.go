@@ -164,12 +164,8 @@ func (s *Server) mySessions(c *fiber.Ctx) error {
 	now := s.now()
 	out := make([]sessionJSON, len(list))
 	for i, x := range list {
-		out[i] = sessionJSON{CreatedAt: x.CreatedAt, ExpiresAt: x.ExpiresAt, LastSeenAt: x.LastSeenAt, Address: x.Address, UserAgent: x.UserAgent,
-			Live: x.RevokedAt.IsZero() && x.ExpiresAt.After(now)}
-		if !x.RevokedAt.IsZero() {
-			t := x.RevokedAt
-			out[i].RevokedAt = &t
-		}
+		out[i] = sessionJSON{CreatedAt: x.CreatedAt, ExpiresAt: x.ExpiresAt, LastSeenAt: x.LastSeenAt, RevokedAt: timePtr(x.RevokedAt),
+			Address: x.Address, UserAgent: x.UserAgent, Live: x.RevokedAt.IsZero() && x.ExpiresAt.After(now)}
 	}
 	return c.JSON(fiber.Map{"sessions": out})
 }
@@ -184,6 +180,7 @@ type tokenJSON struct {
 	Token      string     `json:"token,omitempty"` // only in the answer that made it
 }
 
+// timePtr is a time as the JSON answers give it: null for none.
 func timePtr(t time.Time) *time.Time {
 	if t.IsZero() {
 		return nil
@@ -250,9 +247,9 @@ func (s *Server) createMyToken(c *fiber.Ctx) error {
 
 // revokeMyToken: DELETE /api/v1/me/tokens/{id}.
 func (s *Server) revokeMyToken(c *fiber.Ctx) error {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return gridmap.Invalid("id", "token id %q is not a positive whole number", c.Params("id"))
+	id, err := pathID(c, "id", "token")
+	if err != nil {
+		return err
 	}
 	p := principal(c)
 	if err := s.deps.Auth.RevokeToken(c.UserContext(), p.ActorFor(gridmap.ActSelf), p.User.ID, id); err != nil {

@@ -186,11 +186,29 @@ func categoryNames() []gridmap.Named {
 // polling every few seconds cost the database one query batch per TTL.
 const statsTTL = 5 * time.Second
 
-// statsCache holds the last key figures; one request at a time recomputes them.
-type statsCache struct {
-	mu   sync.Mutex
-	at   time.Time
-	body []byte
+// ttlCache holds one value for ttl after it was computed (the key figures, whether the data
+// is a demo); one request at a time recomputes it, the others wait and share the answer.
+type ttlCache[T any] struct {
+	mu  sync.Mutex
+	at  time.Time
+	val T
+}
+
+// get returns the value, computing it first when it is older than ttl; a failed computation
+// keeps nothing.
+func (c *ttlCache[T]) get(ttl time.Duration, compute func() (T, error)) (T, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if time.Since(c.at) < ttl {
+		return c.val, nil
+	}
+	v, err := compute()
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	c.at, c.val = time.Now(), v
+	return v, nil
 }
 
 // stats: GET /api/v1/stats — the wall display's key figures, at most statsTTL old.
@@ -200,16 +218,10 @@ func (s *Server) stats(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
-	s.statsCache.mu.Lock()
-	defer s.statsCache.mu.Unlock()
-	if time.Since(s.statsCache.at) < statsTTL {
-		return c.Send(s.statsCache.body)
-	}
-	body, err := s.computeStats(c)
+	body, err := s.statsCache.get(statsTTL, func() ([]byte, error) { return s.computeStats(c) })
 	if err != nil {
 		return err
 	}
-	s.statsCache.at, s.statsCache.body = time.Now(), body
 	return c.Send(body)
 }
 

@@ -50,9 +50,15 @@ func fieldsError(errs []gridmap.FieldError) error {
 	return e
 }
 
+// mediaType is the request's Content-Type without its parameters, in lower case; "" when none.
+func mediaType(c *fiber.Ctx) string {
+	mt, _, _ := strings.Cut(c.Get(fiber.HeaderContentType), ";")
+	return strings.ToLower(strings.TrimSpace(mt))
+}
+
 // requireJSON rejects bodies that are not JSON (by Content-Type) before parsing.
 func requireJSON(c *fiber.Ctx, also ...string) error {
-	ct := strings.ToLower(strings.TrimSpace(strings.SplitN(c.Get(fiber.HeaderContentType), ";", 2)[0]))
+	ct := mediaType(c)
 	if ct == "" || ct == "application/json" {
 		return nil
 	}

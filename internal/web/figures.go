@@ -353,9 +353,8 @@ func (s *Server) monthlyReport(c *fiber.Ctx) error {
 		defer x.Close()
 		sheet := "月报"
 		x.SetSheetName("Sheet1", sheet)
-		row := 1
 		x.SetCellStr(sheet, "A1", title)
-		row = 3
+		row := 3 // a blank row under the title
 		put := func(heading string, rows []figuresJSON) {
 			x.SetCellStr(sheet, cellName(1, row), heading)
 			row++

@@ -196,13 +196,8 @@ func splitBatch(body []byte, max int) ([]json.RawMessage, error) {
 	return items, nil
 }
 
-func parseID(c *fiber.Ctx) (int64, error) {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, gridmap.Invalid("id", "incident id %q is not a positive whole number", c.Params("id"))
-	}
-	return id, nil
-}
+// parseID reads the incident id of the path.
+func parseID(c *fiber.Ctx) (int64, error) { return pathID(c, "id", "incident") }
 
 // readableIncident is the incident the path names, if the caller may read it.
 func (s *Server) readableIncident(c *fiber.Ctx) (gridmap.Incident, error) {

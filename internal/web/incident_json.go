@@ -103,10 +103,7 @@ func toIncidentJSON(in gridmap.Incident, now time.Time, withPersonal bool) incid
 	if withPersonal {
 		out.ClientID, out.Reporter, out.Description = gridmap.ClientIDOf(in.ClientKey), in.Reporter, in.Description
 	}
-	if !in.ResolvedAt.IsZero() {
-		t := in.ResolvedAt
-		out.ResolvedAt = &t
-	}
+	out.ResolvedAt = timePtr(in.ResolvedAt)
 	for _, e := range in.History {
 		ev := eventJSON{At: e.At, Kind: e.Kind, Role: e.Role, Verdict: e.Verdict, From: e.From, To: e.To}
 		if withPersonal {

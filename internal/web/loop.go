@@ -182,9 +182,6 @@ func (s *Server) duplicate(c *fiber.Ctx, p gridmap.Principal, b stepBody, in *gr
 	return ev, err
 }
 
-// localAfterStep holds what a step does once it is committed.
-const localAfterStep = "gridmap.after-step"
-
 // notDuplicate: POST /api/v1/incidents/{id}/not-duplicate — the match flagged at intake is another matter.
 func (s *Server) notDuplicate(c *fiber.Ctx, p gridmap.Principal, b stepBody, in *gridmap.Incident) (gridmap.Event, error) {
 	return in.NotDuplicate(p.ActorFor(gridmap.ActDispatch), s.now())

@@ -38,20 +38,6 @@ type link struct {
 	Title string `json:"title,omitempty"`
 }
 
-// ogcHandler is the handler of one OGC API – Features path (routes.go lists them).
-func (s *Server) ogcHandler(path string) fiber.Handler {
-	return map[string]fiber.Handler{
-		"/ogc":                            s.ogcLanding,
-		"/ogc/conformance":                s.ogcConformance,
-		"/ogc/api":                        s.ogcAPI,
-		"/ogc/collections":                s.ogcCollections,
-		"/ogc/collections/:id":            s.ogcCollection,
-		"/ogc/collections/:id/queryables": s.ogcQueryables,
-		"/ogc/collections/:id/items":      s.ogcItems,
-		"/ogc/collections/:id/items/:fid": s.ogcItem,
-	}[path]
-}
-
 // ogcPlain checks a request that takes no parameter but the format.
 func ogcPlain(c *fiber.Ctx) error {
 	if err := checkParams(c, "f"); err != nil {

@@ -43,6 +43,17 @@ func paramField(key string) string {
 	return key
 }
 
+// pathID reads a positive whole-number id from the path parameter param, the one way the
+// incident, token and photo routes take theirs; what names the thing in the error.
+func pathID(c *fiber.Ctx, param, what string) (int64, error) {
+	v := c.Params(param)
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, gridmap.Invalid(param, "%s id %q is not a positive whole number", what, v)
+	}
+	return id, nil
+}
+
 // parseBBox reads "minLon,minLat,maxLon,maxLat" in WGS-84.
 func parseBBox(param, v string) (*orb.Bound, error) {
 	if v == "" {

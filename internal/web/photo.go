@@ -3,8 +3,6 @@ package web
 import (
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -49,7 +47,7 @@ func (s *Server) addPhoto(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	declared := strings.ToLower(strings.TrimSpace(strings.SplitN(c.Get(fiber.HeaderContentType), ";", 2)[0]))
+	declared := mediaType(c)
 	if declared != photo.JPEG && declared != photo.PNG {
 		return &gridmap.Error{Code: gridmap.EInvalid, Field: "Content-Type", Message: fmt.Sprintf("Content-Type %q is not accepted; send the photo as image/jpeg or image/png", declared)}
 	}
@@ -90,9 +88,9 @@ func (s *Server) getPhoto(c *fiber.Ctx) error {
 	if err := checkParams(c); err != nil {
 		return err
 	}
-	n, err := strconv.ParseInt(c.Params("photo"), 10, 64)
-	if err != nil || n <= 0 {
-		return gridmap.Invalid("photo", "photo id %q is not a positive whole number", c.Params("photo"))
+	n, err := pathID(c, "photo", "photo")
+	if err != nil {
+		return err
 	}
 	in, err := s.readableIncident(c)
 	if err != nil {

@@ -119,10 +119,16 @@ func (s *Server) endpoints() []endpoint {
 		)
 	}
 	if s.deps.Features != nil {
-		for _, path := range []string{"/ogc", "/ogc/conformance", "/ogc/api", "/ogc/collections", "/ogc/collections/:id",
-			"/ogc/collections/:id/queryables", "/ogc/collections/:id/items", "/ogc/collections/:id/items/:fid"} {
-			r = append(r, ep(get, path, gridmap.ActRead, s.ogcHandler(path)))
-		}
+		r = append(r, // OGC API – Features
+			ep(get, "/ogc", gridmap.ActRead, s.ogcLanding),
+			ep(get, "/ogc/conformance", gridmap.ActRead, s.ogcConformance),
+			ep(get, "/ogc/api", gridmap.ActRead, s.ogcAPI),
+			ep(get, "/ogc/collections", gridmap.ActRead, s.ogcCollections),
+			ep(get, "/ogc/collections/:id", gridmap.ActRead, s.ogcCollection),
+			ep(get, "/ogc/collections/:id/queryables", gridmap.ActRead, s.ogcQueryables),
+			ep(get, "/ogc/collections/:id/items", gridmap.ActRead, s.ogcItems),
+			ep(get, "/ogc/collections/:id/items/:fid", gridmap.ActRead, s.ogcItem),
+		)
 	}
 	if s.deps.Tiles != nil {
 		r = append(r, ep(get, "/tiles/:file", gridmap.ActRead, s.tileJSON), ep(get, "/tiles/:layer/:z/:x/:file", gridmap.ActRead, s.tile))

@@ -103,17 +103,29 @@ type Server struct {
 	// routeTemplates holds the path of every route registered, mapped to itself: the only
 	// route label values the metrics may carry besides routeUnmatched. Written once by New.
 	routeTemplates map[string]string
-	// statsCache shares the key figures among the displays polling them.
-	statsCache statsCache
-	demoCache  demoCache
+	// statsCache shares the key figures (their JSON) among the displays polling them, and
+	// demoCache whether the data is a demo among the pages.
+	statsCache ttlCache[[]byte]
+	demoCache  ttlCache[bool]
 	started    time.Time
 }
 
-// localKey names the request-scoped values the server keeps in fiber's Locals.
+// localKey names the request-scoped values the server keeps in fiber's Locals: a type of its
+// own, so that no other code's key can collide with them.
 type localKey int
 
-// localUnmatched is set (to true) by the fallbacks that answer requests no route matched.
-const localUnmatched localKey = iota
+const (
+	// localUnmatched is set (to true) by the fallbacks that answer requests no route matched.
+	localUnmatched localKey = iota
+	// localRequestID is the request's id (requestLog).
+	localRequestID
+	// localPrincipal is who is making the request (authenticate; principal reads it).
+	localPrincipal
+	// localSession is the session of a request made with the session cookie.
+	localSession
+	// localAfterStep holds what a step of the loop does once it is committed.
+	localAfterStep
+)
 
 // New builds the server and its routes.
 func New(deps Deps, opts Options) *Server { return newServer(deps, opts, immutableStrings) }
@@ -264,7 +276,7 @@ func (s *Server) requestLog(c *fiber.Ctx) error {
 		rand.Read(b)
 		id = hex.EncodeToString(b)
 	}
-	c.Locals("request_id", id)
+	c.Locals(localRequestID, id)
 	// Every database call a handler makes ends with the request: fasthttp gives handlers no
 	// context of their own, so a stuck database would otherwise hold requests for ever.
 	ctx, cancel := context.WithTimeout(context.Background(), s.opts.RequestTimeout)
@@ -304,7 +316,7 @@ func saneRequestID(id string) bool {
 }
 
 func requestID(c *fiber.Ctx) string {
-	id, _ := c.Locals("request_id").(string)
+	id, _ := c.Locals(localRequestID).(string)
 	return id
 }
 

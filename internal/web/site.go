@@ -1,7 +1,6 @@
 package web
 
 import (
-	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -32,13 +31,6 @@ func (s *Server) categories(c *fiber.Ctx) error {
 // demoTTL is how long one answer to "is this demo data?" serves every page.
 const demoTTL = 10 * time.Second
 
-// demoCache remembers whether the database holds demo data.
-type demoCache struct {
-	mu   sync.Mutex
-	at   time.Time
-	demo bool
-}
-
 // site: GET /api/v1/site — what the pages need to know of the server before they draw: the
 // server clock's time (the pages reckon "today" and "the last 7 days" by it, not by the
 // browser's clock) and whether the data is a demo (synthetic divisions or a simulated city),
@@ -59,15 +51,5 @@ func (s *Server) demo(c *fiber.Ctx) (bool, error) {
 	if s.deps.Analytics == nil {
 		return false, nil
 	}
-	s.demoCache.mu.Lock()
-	defer s.demoCache.mu.Unlock()
-	if time.Since(s.demoCache.at) < demoTTL {
-		return s.demoCache.demo, nil
-	}
-	demo, err := s.deps.Analytics.Demo(c.UserContext())
-	if err != nil {
-		return false, err
-	}
-	s.demoCache.at, s.demoCache.demo = time.Now(), demo
-	return demo, nil
+	return s.demoCache.get(demoTTL, func() (bool, error) { return s.deps.Analytics.Demo(c.UserContext()) })
 }
