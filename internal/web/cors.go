@@ -1,17 +1,17 @@
 package web
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/cors"
 )
 
-// corsMethods and corsHeaders are what a page of an allowed origin may send: every method the
-// API has, and the request headers it reads. corsExposed are the response headers such a page
-// may read besides the CORS-safelisted ones.
+// corsHeaders are the request headers a page of an allowed origin may send: those the API
+// reads. corsExposed are the response headers such a page may read besides the
+// CORS-safelisted ones. The methods it may use are those of the route table (corsMethods).
 const (
-	corsMethods = "GET,HEAD,POST,PUT"
 	corsHeaders = "Authorization,Content-Type,Idempotency-Key,If-None-Match,Last-Event-ID"
 	corsExposed = "ETag,Location,Idempotent-Replayed,X-Request-ID"
 )
@@ -24,12 +24,26 @@ const (
 // never allowed: the API authenticates with a bearer token the page sends itself. Requests
 // from other origins get no Access-Control-Allow-Origin, so their browsers refuse them the
 // answer.
-func corsHandler(origins []string) fiber.Handler {
+func corsHandler(origins []string, routes []Route) fiber.Handler {
 	return cors.New(cors.Config{
 		AllowOrigins:  strings.Join(origins, ","),
-		AllowMethods:  corsMethods,
+		AllowMethods:  corsMethods(routes),
 		AllowHeaders:  corsHeaders,
 		ExposeHeaders: corsExposed,
 		MaxAge:        600,
 	})
+}
+
+// corsMethods lists every method the routes answer, in the order they first appear (HEAD
+// with GET, which answers it too).
+func corsMethods(routes []Route) string {
+	var out []string
+	for _, r := range routes {
+		for _, m := range []string{r.Method, fiber.MethodHead} {
+			if !slices.Contains(out, m) && (m == r.Method || r.Method == fiber.MethodGet) {
+				out = append(out, m)
+			}
+		}
+	}
+	return strings.Join(out, ",")
 }

@@ -105,7 +105,7 @@ func TestCORS(t *testing.T) {
 				return
 			}
 			methods := "," + r.header.Get("Access-Control-Allow-Methods") + ","
-			for _, m := range []string{"GET", "HEAD", "POST", "PUT"} {
+			for _, m := range []string{"GET", "HEAD", "POST", "PUT", "DELETE"} {
 				if !strings.Contains(methods, ","+m+",") {
 					t.Errorf("Access-Control-Allow-Methods %q lacks %s", methods, m)
 				}

@@ -204,7 +204,7 @@ func (s *Server) routes() {
 	if len(s.opts.CORSOrigins) > 0 {
 		// Before every route, so that preflights are answered for all of them; after the
 		// request log, so that they are logged and counted.
-		app.Use(corsHandler(s.opts.CORSOrigins))
+		app.Use(corsHandler(s.opts.CORSOrigins, s.Routes()))
 	}
 
 	app.Use(s.authenticate)
