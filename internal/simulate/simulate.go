@@ -17,7 +17,6 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/gridmap/gridmap/internal/calendar"
 	"github.com/gridmap/gridmap/internal/crs"
 	"github.com/gridmap/gridmap/internal/gridmap"
 	"github.com/gridmap/gridmap/internal/intake"
@@ -328,7 +327,7 @@ func (c *City) assignee(in *gridmap.Incident) gridmap.Assignee {
 // apply takes one step of an incident at the given time, under its row lock; a step the
 // incident has moved past meanwhile (someone else took it) is skipped.
 func (c *City) apply(ctx context.Context, id int64, step string, at time.Time) (gridmap.Incident, error) {
-	cal := c.calendar()
+	cal := c.intake.WorkingCalendar() // the intake's, by which due times are reckoned
 	in, err := c.store.Change(ctx, id, nil, func(in *gridmap.Incident) (gridmap.Event, error) {
 		s := gridmap.Step{Kind: step, At: at}
 		switch step {
@@ -479,12 +478,4 @@ func (c *City) Step(ctx context.Context, from, to time.Time) error {
 		}
 	}
 	return nil
-}
-
-// calendar is the intake's working calendar, by which due times are reckoned.
-func (c *City) calendar() *gridmap.Calendar {
-	if c.intake.Calendar != nil {
-		return c.intake.Calendar()
-	}
-	return calendar.Default()
 }
