@@ -415,7 +415,7 @@ func (c *City) Backfill(ctx context.Context) error {
 		}
 	}
 	for _, id := range ids {
-		in, err := c.incident(ctx, id)
+		in, err := c.store.Incident(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -425,11 +425,6 @@ func (c *City) Backfill(ctx context.Context) error {
 	}
 	c.opts.Log.Info("simulated city filled in the past", "from", from, "reports", len(reps), "steps", c.Moved)
 	return nil
-}
-
-// incident reads one incident.
-func (c *City) incident(ctx context.Context, id int64) (gridmap.Incident, error) {
-	return c.store.Incident(ctx, id)
 }
 
 func (c *City) count(res []intake.ItemResult) {
@@ -446,6 +441,10 @@ func (c *City) count(res []intake.ItemResult) {
 // movesFrom is how many open incidents one step looks at, newest first.
 const movesFrom = 5000
 
+// movable are the statuses an incident can take a next step from: the open ones, and resolved
+// (the callback).
+var movable = append(gridmap.OpenStatuses(), gridmap.StatusResolved)
+
 // Step reports what arrives in [from, to) and moves open incidents as much as that time
 // allows.
 func (c *City) Step(ctx context.Context, from, to time.Time) error {
@@ -460,9 +459,7 @@ func (c *City) Step(ctx context.Context, from, to time.Time) error {
 		}
 		c.count(res)
 	}
-	open := []string{gridmap.StatusReported, gridmap.StatusAssigned, gridmap.StatusDispatched, gridmap.StatusAccepted,
-		gridmap.StatusInProgress, gridmap.StatusResolved}
-	ins, err := c.store.Incidents(ctx, gridmap.IncidentFilter{Status: open}, movesFrom, 0)
+	ins, err := c.store.Incidents(ctx, gridmap.IncidentFilter{Status: movable}, movesFrom, 0)
 	if err != nil {
 		return err
 	}
