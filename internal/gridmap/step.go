@@ -113,12 +113,9 @@ func checkHistory(steps []Step, reported time.Time) []FieldError {
 		} else if s.Kind != StepCallback && s.Verdict != "" {
 			bad(i, "verdict", "only a callback has a verdict")
 		}
-		if e := textError(fmt.Sprintf("history[%d].note", i), s.Note, MaxNote, false); e != nil {
-			errs = append(errs, *e)
-		}
-		if e := textError(fmt.Sprintf("history[%d].by", i), s.By, MaxReporter, true); e != nil {
-			errs = append(errs, *e)
-		}
+		errs = appendProblems(errs,
+			textError(fmt.Sprintf("history[%d].note", i), s.Note, MaxNote, false),
+			textError(fmt.Sprintf("history[%d].by", i), s.By, MaxReporter, true))
 	}
 	return errs
 }
