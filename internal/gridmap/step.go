@@ -2,6 +2,7 @@ package gridmap
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -87,11 +88,7 @@ func checkHistory(steps []Step, reported time.Time) []FieldError {
 	}
 	last := reported
 	for i, s := range steps {
-		known := false
-		for _, k := range StepKinds {
-			known = known || s.Kind == k
-		}
-		if !known {
+		if !slices.Contains(StepKinds, s.Kind) {
 			bad(i, "kind", "unknown step %q: one of %v", s.Kind, StepKinds)
 		}
 		switch {
