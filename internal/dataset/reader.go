@@ -360,10 +360,10 @@ func (f *feature) properties(v any) bool {
 		}
 		name, _, _ := strings.Cut(e.Path, ".")
 		reason := fmt.Sprintf("property %q %s", name, e.Msg)
-		switch {
-		case strings.HasPrefix(e.Msg, "unknown field"):
+		switch e.Kind {
+		case strictjson.Unknown:
 			reason = fmt.Sprintf("unknown property %q", name)
-		case strings.Contains(e.Msg, "appears twice"):
+		case strictjson.Duplicate:
 			reason = fmt.Sprintf("property %q appears twice", name)
 		}
 		f.problemAt("properties."+name, "%s", reason)
