@@ -34,7 +34,9 @@ func (d *dataset) history(in incident, grid int) []gridmap.Step {
 	r := newRNG(d.opt.Seed, "history/"+in.ClientID)
 	cal := calendar.Default()
 	t0 := in.ReportedAt
-	end := d.opt.Until.Add(-time.Minute).In(t0.Location()) // every step before the dataset ends
+	// Every step lies before the dataset's last minute, and before the resolution.
+	last := d.opt.Until.Add(-time.Minute).In(t0.Location())
+	end := last
 	if !in.ResolvedAt.IsZero() {
 		end = in.ResolvedAt // the steps before the resolution
 	}
@@ -87,7 +89,6 @@ func (d *dataset) history(in incident, grid int) []gridmap.Step {
 	if urge := due.Add(minutes(10, 180)); in.ResolvedAt.After(urge) && urge.After(steps[len(steps)-1].At) && r.chance(0.4) {
 		steps = append(steps, gridmap.Step{Kind: gridmap.StepUrge, At: urge, By: dispatcherName, Note: "超时未办结，请尽快处理"})
 	}
-	last := d.opt.Until.Add(-time.Minute).In(t0.Location())
 	if in.Status == gridmap.StatusClosed && r.intn(14) == 0 {
 		// Resolved once, called back dissatisfied (返工), resolved again at the dataset's time.
 		first := between(r, steps[len(steps)-1].At, in.ResolvedAt, 0.3, 0.6)

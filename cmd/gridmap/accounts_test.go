@@ -35,16 +35,22 @@ func newTokenEnv(t *testing.T, url string, env map[string]string, login, role, s
 	if code, out, stderr := gridmapCmdEnv(t, url, withStdin, append([]string{"user", "add", login, "--role", role, "--scope", scope}, more...)...); code != 0 {
 		t.Fatalf("user add %s: exit %d: %s%s", login, code, out, stderr)
 	}
+	tok := tokenOf(t, url, env, login)
+	if !strings.HasPrefix(tok, "gm_") {
+		t.Fatalf("token create printed %q", tok)
+	}
+	return tok
+}
+
+// tokenOf is an API token of an existing account, made with the token command.
+func tokenOf(t *testing.T, url string, env map[string]string, login string) string {
+	t.Helper()
 	code, out, stderr := gridmapCmdEnv(t, url, env, "token", "create", login, "--name", "test")
 	if code != 0 {
 		t.Fatalf("token create %s: exit %d: %s", login, code, stderr)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	tok := lines[len(lines)-1]
-	if !strings.HasPrefix(tok, "gm_") {
-		t.Fatalf("token create printed %q", out)
-	}
-	return tok
+	return lines[len(lines)-1]
 }
 
 // commandToken is a token of the command centre, which may do everything city-wide.

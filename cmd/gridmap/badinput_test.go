@@ -48,13 +48,22 @@ func callBytes(t *testing.T, base, method, path, contentType string, body []byte
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, b := roundTrip(t, http.DefaultClient, req)
+	return resp.StatusCode, resp.Header, b
+}
+
+// roundTrip sends req with client and returns the response with its body read: the one place
+// the request helpers of these tests (call, fetch, httpDo, httpGet, a signed-in browser's do)
+// send.
+func roundTrip(t *testing.T, client *http.Client, req *http.Request) (*http.Response, []byte) {
+	t.Helper()
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header, b
+	return resp, b
 }
 
 // problemOf decodes an RFC 9457 body.

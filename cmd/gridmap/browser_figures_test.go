@@ -92,17 +92,6 @@ func simulateDay(t *testing.T, url string, clock map[string]string) {
 	t.Logf("the simulated city filled in the day in %v", time.Since(start).Round(time.Millisecond))
 }
 
-// tokenOf is an API token of an existing account.
-func tokenOf(t *testing.T, url string, env map[string]string, login string) string {
-	t.Helper()
-	code, out, stderr := gridmapCmdEnv(t, url, env, "token", "create", login, "--name", "test")
-	if code != 0 {
-		t.Fatalf("token create %s: %s", login, stderr)
-	}
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	return lines[len(lines)-1]
-}
-
 // How the pages write figures (static/js/rates.js), the way the server writes them in its files.
 
 func thousands(n int) string {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"text/tabwriter"
 
 	"github.com/gridmap/gridmap/internal/auth"
@@ -83,7 +82,7 @@ func (a accounts) demo(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		a.auth.Log(ctx, gridmap.SecurityEvent{Kind: gridmap.SecUserCreated, Login: u.Login, Subject: "user " + strconv.FormatInt(u.ID, 10), Detail: "demo account"})
+		a.logUser(ctx, gridmap.SecUserCreated, u, "demo account")
 		made++
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", d.login, d.name, d.role, d.scope)
 	}

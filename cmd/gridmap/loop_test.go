@@ -16,16 +16,7 @@ import (
 func TestLoopEndToEnd(t *testing.T) {
 	url := miniDatabase(t)
 	command := bearer(commandToken(t, url))
-	env := map[string]string{stdinKey: "a long enough password\n"}
-	if code, out, stderr := gridmapCmdEnv(t, url, env, "user", "add", "lin", "--role", "grid_worker", "--scope", "350181003003001", "--staff", "st-000001", "--name", "网格员林"); code != 0 {
-		t.Fatalf("user add: %s%s", out, stderr)
-	}
-	code, out, stderr := gridmapCmd(t, url, "token", "create", "lin")
-	if code != 0 {
-		t.Fatal(stderr)
-	}
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	worker := bearer(lines[len(lines)-1])
+	worker := bearer(newTokenEnv(t, url, nil, "lin", "grid_worker", "350181003003001", "--staff", "st-000001", "--name", "网格员林"))
 	base := "http://" + startApp(t, url, nil).Addr()
 
 	type incident struct {

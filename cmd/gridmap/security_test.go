@@ -26,12 +26,7 @@ func fetch(t *testing.T, method, url, body string, header ...string) (*http.Resp
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	resp, b := roundTrip(t, http.DefaultClient, req)
 	return resp, string(b)
 }
 

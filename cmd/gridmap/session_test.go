@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/cookiejar"
 	neturl "net/url"
@@ -30,12 +29,7 @@ func (b *signedIn) do(t *testing.T, method, url, body string, header map[string]
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
-	resp, err := b.client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
+	resp, out := roundTrip(t, b.client, req)
 	return resp.StatusCode, resp.Header, string(out)
 }
 

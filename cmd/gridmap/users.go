@@ -118,6 +118,22 @@ func (a accounts) password() (string, bool, error) {
 	return auth.GeneratePassword(), true, nil
 }
 
+// newPassword is password with its hash, as the account store keeps it.
+func (a accounts) newPassword() (pw, hash string, made bool, err error) {
+	if pw, made, err = a.password(); err != nil {
+		return "", "", false, err
+	}
+	if hash, err = auth.HashPassword(pw); err != nil {
+		return "", "", false, err
+	}
+	return pw, hash, made, nil
+}
+
+// logUser records a security event about account u done at the command line.
+func (a accounts) logUser(ctx context.Context, kind string, u gridmap.User, detail string) {
+	a.auth.Log(ctx, gridmap.SecurityEvent{Kind: kind, Login: u.Login, Subject: "user " + strconv.FormatInt(u.ID, 10), Detail: detail})
+}
+
 func isTerminal(f *os.File) bool {
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
@@ -142,11 +158,7 @@ func (a accounts) add(ctx context.Context, args []string) error {
 	if *name == "" {
 		*name = login
 	}
-	pw, made, err := a.password()
-	if err != nil {
-		return err
-	}
-	hash, err := auth.HashPassword(pw)
+	pw, hash, made, err := a.newPassword()
 	if err != nil {
 		return err
 	}
@@ -154,7 +166,7 @@ func (a accounts) add(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	a.auth.Log(ctx, gridmap.SecurityEvent{Kind: gridmap.SecUserCreated, Login: u.Login, Subject: "user " + strconv.FormatInt(u.ID, 10), Detail: g.Role + "@" + g.Scope.String()})
+	a.logUser(ctx, gridmap.SecUserCreated, u, g.Role+"@"+g.Scope.String())
 	fmt.Fprintf(a.stdout, "created user %s (id %d): %s in %s\n", u.Login, u.ID, g.Role, g.Scope)
 	if made {
 		fmt.Fprintf(a.stdout, "password (shown once): %s\n", pw)
@@ -228,7 +240,7 @@ func (a accounts) disable(ctx context.Context, args []string, disable bool) erro
 	if disable {
 		kind, word = gridmap.SecUserDisabled, "disabled; its sessions have ended"
 	}
-	a.auth.Log(ctx, gridmap.SecurityEvent{Kind: kind, Login: u.Login, Subject: "user " + strconv.FormatInt(u.ID, 10)})
+	a.logUser(ctx, kind, u, "")
 	fmt.Fprintf(a.stdout, "user %s %s\n", u.Login, word)
 	return nil
 }
@@ -241,18 +253,14 @@ func (a accounts) passwd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	pw, made, err := a.password()
-	if err != nil {
-		return err
-	}
-	hash, err := auth.HashPassword(pw)
+	pw, hash, made, err := a.newPassword()
 	if err != nil {
 		return err
 	}
 	if err := a.db.SetPassword(ctx, u.ID, hash); err != nil {
 		return err
 	}
-	a.auth.Log(ctx, gridmap.SecurityEvent{Kind: gridmap.SecPassword, Login: u.Login, Subject: "user " + strconv.FormatInt(u.ID, 10)})
+	a.logUser(ctx, gridmap.SecPassword, u, "")
 	fmt.Fprintf(a.stdout, "password of %s changed\n", u.Login)
 	if made {
 		fmt.Fprintf(a.stdout, "password (shown once): %s\n", pw)
@@ -283,7 +291,7 @@ func (a accounts) roles(ctx context.Context, args []string) error {
 	if err := a.db.SetGrants(ctx, u.ID, grants); err != nil {
 		return err
 	}
-	a.auth.Log(ctx, gridmap.SecurityEvent{Kind: gridmap.SecRolesChanged, Login: u.Login, Subject: "user " + strconv.FormatInt(u.ID, 10), Detail: strings.Join(args[1:], " ")})
+	a.logUser(ctx, gridmap.SecRolesChanged, u, strings.Join(args[1:], " "))
 	fmt.Fprintf(a.stdout, "roles of %s: %s\n", u.Login, strings.Join(args[1:], " "))
 	return nil
 }

@@ -369,11 +369,15 @@ func truncate(s string, n int) string {
 	return s
 }
 
-func (r *result) percentile(p float64) time.Duration {
-	if len(r.latencies) == 0 {
+func (r *result) percentile(p float64) time.Duration { return percentile(r.latencies, p) }
+
+// percentile is the p-th percentile (p from 0 to 1) of latencies sorted in ascending order; 0
+// of none.
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
 		return 0
 	}
-	return r.latencies[min(len(r.latencies)-1, int(math.Ceil(p*float64(len(r.latencies))))-1)]
+	return sorted[min(len(sorted)-1, int(math.Ceil(p*float64(len(sorted))))-1)]
 }
 
 func (r *result) print(w io.Writer, o options) {

@@ -285,10 +285,7 @@ func scrapeMetrics(client *http.Client, base string) (int, []string, error) {
 	return series, routes, nil
 }
 
-func (s *mixedStats) percentile(p float64) time.Duration {
-	r := result{latencies: s.latencies}
-	return r.percentile(p)
-}
+func (s *mixedStats) percentile(p float64) time.Duration { return percentile(s.latencies, p) }
 
 func (res *mixedResult) print(w io.Writer, o options, scrapeEvery time.Duration) {
 	secs := res.elapsed.Seconds()
@@ -322,15 +319,15 @@ func (res *mixedResult) print(w io.Writer, o options, scrapeEvery time.Duration)
 		}
 	}
 	fmt.Fprintln(w, ")")
-	for _, k := range append(res.kinds, "/metrics scrapes") {
-		s := res.byKind[k]
-		if k == "/metrics scrapes" {
-			s = &res.scrapes
-		}
+	firstError := func(name string, s *mixedStats) {
 		if s.firstError != "" {
-			fmt.Fprintf(w, "first %s error: %s\n", k, strings.TrimSpace(s.firstError))
+			fmt.Fprintf(w, "first %s error: %s\n", name, strings.TrimSpace(s.firstError))
 		}
 	}
+	for _, k := range res.kinds {
+		firstError(k, res.byKind[k])
+	}
+	firstError("/metrics scrapes", &res.scrapes)
 }
 
 func msf(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

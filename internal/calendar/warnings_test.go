@@ -1,8 +1,8 @@
 package calendar_test
 
 import (
+	"slices"
 	"testing"
-	"time"
 
 	"github.com/gridmap/gridmap/internal/calendar"
 	"github.com/gridmap/gridmap/internal/gridmap"
@@ -13,9 +13,9 @@ import (
 func TestWarningsAcrossHolidays(t *testing.T) {
 	cal := calendar.Default()
 	by := gridmap.Actor{Name: "指挥中心"}
-	dispatched := func(at string) *gridmap.Incident {
+	dispatched := func(when string) *gridmap.Incident {
 		t.Helper()
-		start := at2(t, at)
+		start := at(t, when)
 		in := &gridmap.Incident{ID: 1, Category: "noise", Status: gridmap.StatusAssigned, ReportedAt: start,
 			DueAt: cal.DueAt(start, 24), Assignment: gridmap.Assignment{GridCode: "350181003003001"}}
 		in.Received(cal)
@@ -24,14 +24,7 @@ func TestWarningsAcrossHolidays(t *testing.T) {
 		}
 		return in
 	}
-	has := func(in *gridmap.Incident, at, w string) bool {
-		for _, x := range in.Warnings(at2(t, at)) {
-			if x == w {
-				return true
-			}
-		}
-		return false
-	}
+	has := func(in *gridmap.Incident, when, w string) bool { return slices.Contains(in.Warnings(at(t, when)), w) }
 	tests := []struct {
 		name, dispatched, at string
 		warning              string
@@ -55,14 +48,14 @@ func TestWarningsAcrossHolidays(t *testing.T) {
 			in := dispatched(tt.dispatched)
 			if got := has(in, tt.at, tt.warning); got != tt.want {
 				t.Errorf("%s at %s: %v, want %v (warnings %v; response due %v, due %v)", tt.warning, tt.at, got, tt.want,
-					in.Warnings(at2(t, tt.at)), in.Loop.ResponseDueAt.In(cst), in.DueAt.In(cst))
+					in.Warnings(at(t, tt.at)), in.Loop.ResponseDueAt.In(cst), in.DueAt.In(cst))
 			}
 		})
 	}
 	// Progress not reported for two working days, across the Spring Festival.
 	in := dispatched("2026-02-12 09:00")
-	in.Respond(by, "", at2(t, "2026-02-12 10:00"))
-	in.Progress(by, "到场查看", at2(t, "2026-02-13 09:00"), cal)
+	in.Respond(by, "", at(t, "2026-02-12 10:00"))
+	in.Progress(by, "到场查看", at(t, "2026-02-13 09:00"), cal)
 	if has(in, "2026-02-23 12:00", gridmap.WarnNoProgress) {
 		t.Error("no_progress fired during the Spring Festival")
 	}
@@ -71,13 +64,4 @@ func TestWarningsAcrossHolidays(t *testing.T) {
 	if !has(in, "2026-02-24 12:00", gridmap.WarnNoProgress) {
 		t.Error("no_progress did not fire after the Spring Festival")
 	}
-}
-
-func at2(t *testing.T, s string) time.Time {
-	t.Helper()
-	tm, err := time.ParseInLocation("2006-01-02 15:04", s, cst)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tm
 }

@@ -221,7 +221,7 @@ func (l lineIndex) line(off int64) int {
 // addRaw checks one feature's JSON strictly (strictjson: no member twice, known members only)
 // and adds it to the layer, or records why not. code, if not "", is the feature's code when
 // its properties do not say it.
-func (r *reader) addRaw(msg []byte, loc Location, layer, code string) *feature {
+func (r *reader) addRaw(msg []byte, loc Location, layer, code string) {
 	f := &feature{loc: loc, layer: layer, r: r, code: code}
 	if err := strictjson.Decode(msg, &f.raw); err != nil {
 		var e *strictjson.Error
@@ -230,10 +230,9 @@ func (r *reader) addRaw(msg []byte, loc Location, layer, code string) *feature {
 		} else {
 			f.problem("the feature %v", err)
 		}
-		return f
+		return
 	}
 	r.addFeature(f)
-	return f
 }
 
 // geometry parses the feature's geometry, checks its coordinates and returns it; nil after
@@ -360,10 +359,10 @@ func (f *feature) properties(v any) bool {
 		}
 		name, _, _ := strings.Cut(e.Path, ".")
 		reason := fmt.Sprintf("property %q %s", name, e.Msg)
-		switch {
-		case strings.HasPrefix(e.Msg, "unknown field"):
+		switch e.Kind {
+		case strictjson.Unknown:
 			reason = fmt.Sprintf("unknown property %q", name)
-		case strings.Contains(e.Msg, "appears twice"):
+		case strictjson.Duplicate:
 			reason = fmt.Sprintf("property %q appears twice", name)
 		}
 		f.problemAt("properties."+name, "%s", reason)

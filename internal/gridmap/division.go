@@ -87,12 +87,7 @@ func (s *Staff) Validate() []FieldError {
 	if s.HouseholdsCovered < 0 || s.HouseholdsCovered > MaxHouseholdsCovered {
 		errs = append(errs, FieldError{Field: "households_covered", Message: "households_covered must be a whole number from 0 to 100000"})
 	}
-	for _, e := range []*FieldError{textError("name", s.Name, MaxName, true), textError("phone", s.Phone, 40, true)} {
-		if e != nil {
-			errs = append(errs, *e)
-		}
-	}
-	return errs
+	return appendProblems(errs, textError("name", s.Name, MaxName, true), textError("phone", s.Phone, 40, true))
 }
 
 func validStaffID(id string) bool {

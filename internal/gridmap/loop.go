@@ -175,25 +175,20 @@ func ResponseHours(category string) int {
 	return 4
 }
 
-// timed sets the times an incident's supervision reckons with from its due time: called when
-// it is received and when its due time changes.
-func (in *Incident) timed(cal *Calendar) {
+// Received sets the supervision times of a new incident, which its due time and its
+// category's time limit fix: when it is due soon, and when it escalates.
+func (in *Incident) Received(cal *Calendar) {
 	cat, _ := CategoryByCode(in.Category)
 	in.Loop.DueSoonAt = cal.AddWorking(in.ReportedAt, time.Duration(float64(cat.LimitHours)*DueSoonShare*float64(time.Hour)))
 	in.Loop.EscalateAt = cal.AddWorking(in.DueAt, EscalateAfter)
 }
 
-// Received sets the supervision times of a new incident.
-func (in *Incident) Received(cal *Calendar) { in.timed(cal) }
-
 func (in *Incident) step(kind string, by Actor, now time.Time, from, note string) Event {
 	return Event{At: now, Actor: by.Name, ActorID: by.UserID, Role: by.Role, Kind: kind, From: from, To: in.Status, Note: note}
 }
 
-func conflict(format string, args ...any) *Error {
-	e := Errorf(EConflict, format, args...)
-	return e
-}
+// conflict is the error of a step the incident's state does not allow.
+func conflict(format string, args ...any) *Error { return Errorf(EConflict, format, args...) }
 
 // Dispatch sends the incident to a staff member of its grid or a department (派单), or to
 // another (改派), with the response limit of its category.

@@ -87,8 +87,8 @@ func (r *Report) StoredKey() string { return StoredKey(r.KeySource, r.ClientID) 
 // checkClientID: a client id is at most MaxClientID bytes of one-line UTF-8 text.
 func (r *Report) checkClientID() *FieldError {
 	field := r.KeyField()
-	if msg := CheckText(r.ClientID, MaxClientID, true); msg != "" {
-		return &FieldError{Field: field, Message: field + " " + msg}
+	if e := textError(field, r.ClientID, MaxClientID, true); e != nil {
+		return e
 	}
 	if len(r.ClientID) > MaxClientID {
 		return &FieldError{Field: field, Message: fmt.Sprintf("%s has %d bytes, at most %d allowed", field, len(r.ClientID), MaxClientID)}
@@ -126,17 +126,10 @@ func (r *Report) Validate() []FieldError {
 	} else if _, ok := Lookup(Channels, r.Channel); !ok {
 		bad("channel", "unknown channel %q: see GET /api/v1/categories", r.Channel)
 	}
-	for _, e := range []*FieldError{
+	errs = appendProblems(errs,
 		textError("description", r.Description, MaxDescription, false),
 		textError("reporter", r.Reporter, MaxReporter, true),
-	} {
-		if e != nil {
-			errs = append(errs, *e)
-		}
-	}
-	if e := r.checkClientID(); e != nil {
-		errs = append(errs, *e)
-	}
+		r.checkClientID())
 	if !r.ReportedAt.IsZero() && r.ReportedAt.Year() < 2000 {
 		bad("reported_at", "reported_at %s is not a plausible time", r.ReportedAt.Format(time.RFC3339))
 	}

@@ -2,6 +2,7 @@ package gridmap
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -87,11 +88,7 @@ func checkHistory(steps []Step, reported time.Time) []FieldError {
 	}
 	last := reported
 	for i, s := range steps {
-		known := false
-		for _, k := range StepKinds {
-			known = known || s.Kind == k
-		}
-		if !known {
+		if !slices.Contains(StepKinds, s.Kind) {
 			bad(i, "kind", "unknown step %q: one of %v", s.Kind, StepKinds)
 		}
 		switch {
@@ -113,12 +110,9 @@ func checkHistory(steps []Step, reported time.Time) []FieldError {
 		} else if s.Kind != StepCallback && s.Verdict != "" {
 			bad(i, "verdict", "only a callback has a verdict")
 		}
-		if e := textError(fmt.Sprintf("history[%d].note", i), s.Note, MaxNote, false); e != nil {
-			errs = append(errs, *e)
-		}
-		if e := textError(fmt.Sprintf("history[%d].by", i), s.By, MaxReporter, true); e != nil {
-			errs = append(errs, *e)
-		}
+		errs = appendProblems(errs,
+			textError(fmt.Sprintf("history[%d].note", i), s.Note, MaxNote, false),
+			textError(fmt.Sprintf("history[%d].by", i), s.By, MaxReporter, true))
 	}
 	return errs
 }

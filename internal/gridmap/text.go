@@ -44,3 +44,13 @@ func textError(field, s string, max int, oneLine bool) *FieldError {
 	}
 	return nil
 }
+
+// appendProblems appends to errs those of es that are problems (not nil), in order.
+func appendProblems(errs []FieldError, es ...*FieldError) []FieldError {
+	for _, e := range es {
+		if e != nil {
+			errs = append(errs, *e)
+		}
+	}
+	return errs
+}

@@ -38,12 +38,7 @@ func (d CalendarDay) Validate() []FieldError {
 	if d.Kind != DayOff && d.Kind != DayWork {
 		errs = append(errs, FieldError{Field: "kind", Message: fmt.Sprintf("kind %q: want off (a rest day) or work (a make-up working day)", d.Kind)})
 	}
-	for _, e := range []*FieldError{textError("name", d.Name, MaxName, true), textError("source", d.Source, 300, true)} {
-		if e != nil {
-			errs = append(errs, *e)
-		}
-	}
-	return errs
+	return appendProblems(errs, textError("name", d.Name, MaxName, true), textError("source", d.Source, 300, true))
 }
 
 // Calendar tells working days from rest days. Every due time, overdue flag, warning and rate

@@ -144,8 +144,10 @@ func (s *Service) stored() {
 	}
 }
 
-// calendar is the working calendar in force.
-func (s *Service) calendar() *gridmap.Calendar {
+// WorkingCalendar is the working calendar in force, by which the intake reckons due times:
+// Calendar's, or the national schedule alone. Callers that take steps of the loop beside the
+// intake (the simulated city) reckon by the same one.
+func (s *Service) WorkingCalendar() *gridmap.Calendar {
 	if s.Calendar != nil {
 		return s.Calendar()
 	}
@@ -163,7 +165,7 @@ func (s *Service) now() time.Time {
 // (false: the client key was already stored, and the incident is the one stored then). A key
 // reused with a different report is an EConflict error.
 func (s *Service) Report(ctx context.Context, rep gridmap.Report) (gridmap.Incident, bool, error) {
-	in, hash, errs := Prepare(s.Locator(), s.calendar(), rep, s.now())
+	in, hash, errs := Prepare(s.Locator(), s.WorkingCalendar(), rep, s.now())
 	if len(errs) > 0 {
 		e := gridmap.Invalid(errs[0].Field, "%s", errs[0].Message)
 		e.Details = errs
@@ -246,7 +248,7 @@ func (s *Service) Replay(ctx context.Context, reps []gridmap.Report) ([]ItemResu
 
 func (s *Service) batch(ctx context.Context, reps []gridmap.Report, withStatus bool) ([]ItemResult, error) {
 	now := s.now()
-	loc, cal := s.Locator(), s.calendar()
+	loc, cal := s.Locator(), s.WorkingCalendar()
 	results := make([]ItemResult, len(reps))
 	ins := make([]gridmap.Incident, 0, len(reps))
 	hashes := make([][]byte, 0, len(reps))

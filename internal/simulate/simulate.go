@@ -17,7 +17,6 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/gridmap/gridmap/internal/calendar"
 	"github.com/gridmap/gridmap/internal/crs"
 	"github.com/gridmap/gridmap/internal/gridmap"
 	"github.com/gridmap/gridmap/internal/intake"
@@ -328,7 +327,7 @@ func (c *City) assignee(in *gridmap.Incident) gridmap.Assignee {
 // apply takes one step of an incident at the given time, under its row lock; a step the
 // incident has moved past meanwhile (someone else took it) is skipped.
 func (c *City) apply(ctx context.Context, id int64, step string, at time.Time) (gridmap.Incident, error) {
-	cal := c.calendar()
+	cal := c.intake.WorkingCalendar() // the intake's, by which due times are reckoned
 	in, err := c.store.Change(ctx, id, nil, func(in *gridmap.Incident) (gridmap.Event, error) {
 		s := gridmap.Step{Kind: step, At: at}
 		switch step {
@@ -416,7 +415,7 @@ func (c *City) Backfill(ctx context.Context) error {
 		}
 	}
 	for _, id := range ids {
-		in, err := c.incident(ctx, id)
+		in, err := c.store.Incident(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -426,11 +425,6 @@ func (c *City) Backfill(ctx context.Context) error {
 	}
 	c.opts.Log.Info("simulated city filled in the past", "from", from, "reports", len(reps), "steps", c.Moved)
 	return nil
-}
-
-// incident reads one incident.
-func (c *City) incident(ctx context.Context, id int64) (gridmap.Incident, error) {
-	return c.store.Incident(ctx, id)
 }
 
 func (c *City) count(res []intake.ItemResult) {
@@ -447,6 +441,10 @@ func (c *City) count(res []intake.ItemResult) {
 // movesFrom is how many open incidents one step looks at, newest first.
 const movesFrom = 5000
 
+// movable are the statuses an incident can take a next step from: the open ones, and resolved
+// (the callback).
+var movable = append(gridmap.OpenStatuses(), gridmap.StatusResolved)
+
 // Step reports what arrives in [from, to) and moves open incidents as much as that time
 // allows.
 func (c *City) Step(ctx context.Context, from, to time.Time) error {
@@ -461,9 +459,7 @@ func (c *City) Step(ctx context.Context, from, to time.Time) error {
 		}
 		c.count(res)
 	}
-	open := []string{gridmap.StatusReported, gridmap.StatusAssigned, gridmap.StatusDispatched, gridmap.StatusAccepted,
-		gridmap.StatusInProgress, gridmap.StatusResolved}
-	ins, err := c.store.Incidents(ctx, gridmap.IncidentFilter{Status: open}, movesFrom, 0)
+	ins, err := c.store.Incidents(ctx, gridmap.IncidentFilter{Status: movable}, movesFrom, 0)
 	if err != nil {
 		return err
 	}
@@ -479,12 +475,4 @@ func (c *City) Step(ctx context.Context, from, to time.Time) error {
 		}
 	}
 	return nil
-}
-
-// calendar is the intake's working calendar, by which due times are reckoned.
-func (c *City) calendar() *gridmap.Calendar {
-	if c.intake.Calendar != nil {
-		return c.intake.Calendar()
-	}
-	return calendar.Default()
 }

@@ -40,8 +40,8 @@ func FuzzDecode(f *testing.F) {
 		err := strictjson.Decode(data, &v)
 		if err != nil {
 			var e *strictjson.Error
-			if !errors.As(err, &e) || e.Msg == "" {
-				t.Fatalf("Decode(%q) = %v (%T), want an *Error with a message", data, err, err)
+			if !errors.As(err, &e) || e.Msg == "" || e.Kind == "" {
+				t.Fatalf("Decode(%q) = %v (%T), want an *Error with a kind and a message", data, err, err)
 			}
 			return
 		}

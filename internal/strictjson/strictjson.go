@@ -18,14 +18,28 @@ import (
 	"unicode/utf8"
 )
 
-// Error says what is wrong with a JSON input and where: Path is the dotted path of the member
-// at fault ("properties.households", "points.3"; "" for the whole value), Offset the byte at
-// which it was found (-1 when unknown).
+// Error says what is wrong with a JSON input and where: Kind the sort of problem, Path the
+// dotted path of the member at fault ("properties.households", "points.3"; "" for the whole
+// value), Offset the byte at which it was found (-1 when unknown).
 type Error struct {
+	Kind   Kind
 	Path   string
 	Offset int64
 	Msg    string
 }
+
+// Kind is the sort of problem an Error is, so that a caller that words it for its own readers
+// (a dataset's "unknown property") tells them apart without reading Msg.
+type Kind string
+
+// Kinds of Error.
+const (
+	Syntax    Kind = "syntax"    // not one JSON value: malformed, invalid UTF-8, empty, more after it
+	TooDeep   Kind = "too_deep"  // nested beyond what is read
+	Duplicate Kind = "duplicate" // a member twice in one object
+	Unknown   Kind = "unknown"   // a member the target has no field for, or spelt otherwise than it
+	WrongType Kind = "type"      // a value of another JSON type than its field takes
+)
 
 func (e *Error) Error() string {
 	if e.Path != "" {
@@ -59,18 +73,18 @@ func translate(err error, v any) error {
 	switch {
 	case errors.As(err, &te):
 		if te.Field == "" {
-			return &Error{Offset: te.Offset, Msg: fmt.Sprintf("must be a JSON %s, not %s", kindOf(reflect.TypeOf(v)), article(te.Value))}
+			return &Error{Kind: WrongType, Offset: te.Offset, Msg: fmt.Sprintf("must be a JSON %s, not %s", kindOf(reflect.TypeOf(v)), article(te.Value))}
 		}
-		return &Error{Path: te.Field, Offset: te.Offset, Msg: fmt.Sprintf("must be %s, not %s", article(kindOf(te.Type)), article(te.Value))}
+		return &Error{Kind: WrongType, Path: te.Field, Offset: te.Offset, Msg: fmt.Sprintf("must be %s, not %s", article(kindOf(te.Type)), article(te.Value))}
 	case errors.As(err, &se):
-		return &Error{Offset: se.Offset, Msg: "malformed JSON: " + strings.TrimPrefix(se.Error(), "json: ")}
+		return &Error{Kind: Syntax, Offset: se.Offset, Msg: "malformed JSON: " + strings.TrimPrefix(se.Error(), "json: ")}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return &Error{Path: f, Offset: -1, Msg: fmt.Sprintf("unknown field %q", f)}
+		return &Error{Kind: Unknown, Path: f, Offset: -1, Msg: fmt.Sprintf("unknown field %q", f)}
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return &Error{Offset: -1, Msg: "malformed JSON: unexpected end of input"}
+		return &Error{Kind: Syntax, Offset: -1, Msg: "malformed JSON: unexpected end of input"}
 	}
-	return &Error{Offset: -1, Msg: "malformed JSON: " + strings.TrimPrefix(err.Error(), "json: ")}
+	return &Error{Kind: Syntax, Offset: -1, Msg: "malformed JSON: " + strings.TrimPrefix(err.Error(), "json: ")}
 }
 
 // kindOf names a Go type as the JSON kind that decodes into it.
@@ -130,19 +144,19 @@ func check(data []byte, t reflect.Type) error {
 			}
 			i += n
 		}
-		return &Error{Offset: off, Msg: fmt.Sprintf("invalid UTF-8 at byte %d", off)}
+		return &Error{Kind: Syntax, Offset: off, Msg: fmt.Sprintf("invalid UTF-8 at byte %d", off)}
 	}
 	s := scanner{data: data}
 	s.space()
 	if s.pos >= len(data) {
-		return &Error{Offset: 0, Msg: "malformed JSON: empty input"}
+		return &Error{Kind: Syntax, Offset: 0, Msg: "malformed JSON: empty input"}
 	}
 	if err := s.value(walkable(t)); err != nil {
 		return err
 	}
 	s.space()
 	if s.pos < len(data) {
-		return &Error{Offset: int64(s.pos), Msg: fmt.Sprintf("malformed JSON: more after the first value, at byte %d", s.pos)}
+		return &Error{Kind: Syntax, Offset: int64(s.pos), Msg: fmt.Sprintf("malformed JSON: more after the first value, at byte %d", s.pos)}
 	}
 	return nil
 }
@@ -179,8 +193,12 @@ func (s *scanner) pathString() string {
 	return b.String()
 }
 
-func (s *scanner) fail(format string, args ...any) error {
-	return &Error{Path: s.pathString(), Offset: int64(s.pos), Msg: fmt.Sprintf(format, args...)}
+// fail is a syntax error at the scanner's position.
+func (s *scanner) fail(format string, args ...any) error { return s.failAs(Syntax, format, args...) }
+
+// failAs is an error of kind at the scanner's position.
+func (s *scanner) failAs(kind Kind, format string, args ...any) error {
+	return &Error{Kind: kind, Path: s.pathString(), Offset: int64(s.pos), Msg: fmt.Sprintf(format, args...)}
 }
 
 func (s *scanner) space() {
@@ -312,7 +330,7 @@ func isHex4(b []byte) bool {
 
 func (s *scanner) push(seg segment) error {
 	if len(s.path) >= maxDepth {
-		return s.fail("JSON nested more than %d deep", maxDepth)
+		return s.failAs(TooDeep, "JSON nested more than %d deep", maxDepth)
 	}
 	s.path = append(s.path, seg)
 	return nil
@@ -377,7 +395,7 @@ func (s *scanner) object(t reflect.Type) error {
 		for _, k := range keys {
 			if bytes.Equal(k, key) {
 				s.path = append(s.path, segment{key: key})
-				return &Error{Path: s.pathString(), Offset: int64(at), Msg: fmt.Sprintf("the member %q appears twice in one object", key)}
+				return &Error{Kind: Duplicate, Path: s.pathString(), Offset: int64(at), Msg: fmt.Sprintf("the member %q appears twice in one object", key)}
 			}
 		}
 		keys = append(keys, key)
@@ -386,7 +404,7 @@ func (s *scanner) object(t reflect.Type) error {
 			f, ok := lookupField(fields, key)
 			if !ok && f.name != "" {
 				s.path = append(s.path, segment{key: key})
-				return &Error{Path: s.pathString(), Offset: int64(at), Msg: fmt.Sprintf("unknown field %q (the field is %q, spelt so)", key, f.name)}
+				return &Error{Kind: Unknown, Path: s.pathString(), Offset: int64(at), Msg: fmt.Sprintf("unknown field %q (the field is %q, spelt so)", key, f.name)}
 			}
 			mt = f.typ
 		}

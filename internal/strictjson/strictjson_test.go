@@ -54,6 +54,34 @@ func TestCheck(t *testing.T) {
 	}
 }
 
+// TestKinds: each sort of problem carries its Kind, for callers that word it their own way.
+func TestKinds(t *testing.T) {
+	var v struct {
+		To    string `json:"to"`
+		Count int    `json:"count"`
+	}
+	tests := []struct {
+		in   string
+		want strictjson.Kind
+	}{
+		{`{"to":"x"`, strictjson.Syntax},
+		{"{\"to\":\"\xff\"}", strictjson.Syntax},
+		{`{"to":"x"} 1`, strictjson.Syntax},
+		{strings.Repeat("[", 5000), strictjson.TooDeep},
+		{`{"to":"x","to":"y"}`, strictjson.Duplicate},
+		{`{"colour":"red"}`, strictjson.Unknown},
+		{`{"TO":"x"}`, strictjson.Unknown},
+		{`{"count":"many"}`, strictjson.WrongType},
+		{`[1]`, strictjson.WrongType},
+	}
+	for _, tt := range tests {
+		var e *strictjson.Error
+		if err := strictjson.Decode([]byte(tt.in), &v); !errors.As(err, &e) || e.Kind != tt.want {
+			t.Errorf("Decode(%.40q) = %v, want an *Error of kind %s", tt.in, err, tt.want)
+		}
+	}
+}
+
 func TestCheckDeepNesting(t *testing.T) {
 	deep := strings.Repeat("[", 5000) + strings.Repeat("]", 5000)
 	if err := strictjson.Check([]byte(deep)); err == nil || !strings.Contains(err.Error(), "nested") {
