@@ -93,6 +93,16 @@ func TestSignInSessionsAndExpiry(t *testing.T) {
 	if _, _, _, err := a.SignIn(ctx, "longshan", "correct horse battery", "10.0.0.1", "test"); !errors.Is(err, auth.ErrSignIn) {
 		t.Errorf("a disabled account signs in: %v", err)
 	}
+	// Enabling and disabling again, now with no live session; an unknown account is not found.
+	if err := db.SetDisabled(ctx, u.ID, false); err != nil {
+		t.Errorf("enabling an account without a live session: %v", err)
+	}
+	if err := db.SetDisabled(ctx, u.ID, true); err != nil {
+		t.Errorf("disabling an account without a live session: %v", err)
+	}
+	if err := db.SetDisabled(ctx, u.ID+1000, true); gridmap.ErrorCode(err) != gridmap.ENotFound {
+		t.Errorf("disabling an unknown account: %v", err)
+	}
 }
 
 func TestLockout(t *testing.T) {

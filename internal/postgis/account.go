@@ -140,8 +140,10 @@ func (db *DB) SetPassword(ctx context.Context, id int64, hash string) error {
 
 // SetDisabled disables or enables an account; a disabled account's sessions end with it.
 func (db *DB) SetDisabled(ctx context.Context, id int64, disabled bool) error {
-	return db.updateUser(ctx, id, "disable user", `WITH u AS (UPDATE users SET disabled = $3, updated_at = $2 WHERE id = $1 RETURNING id)
-UPDATE sessions SET revoked_at = $2 WHERE $3 AND user_id IN (SELECT id FROM u) AND revoked_at IS NULL`, disabled)
+	// The users row is the outer statement, so that its count says whether the account exists
+	// (an account without a live session is disabled all the same).
+	return db.updateUser(ctx, id, "disable user", `WITH s AS (UPDATE sessions SET revoked_at = $2 WHERE $3 AND user_id = $1 AND revoked_at IS NULL)
+UPDATE users SET disabled = $3, updated_at = $2 WHERE id = $1`, disabled)
 }
 
 // SetGrants replaces an account's roles.
