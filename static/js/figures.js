@@ -17,6 +17,7 @@ import {can, touches, inside, scope} from './access.js';
 import {mountNav, mountLangSwitch, mountDemoBadge, mountUser} from './nav.js';
 import {h} from './dom.js';
 import {Fields, rateText, change, cell} from './rates.js';
+import {StatusLine, latestWins} from './status.js';
 
 const $ = (id) => document.getElementById(id);
 const FIGURES = 'read_figures';
@@ -59,6 +60,8 @@ mountNav($('nav'), 'figures');
 mountUser($('user'));
 mountLangSwitch();
 mountDemoBadge($('demo'));
+const status = new StatusLine($('status'));
+const loadLatest = latestWins(state, status, 'the figures');
 
 // Days. Dates are YYYY-MM-DD China days; the arithmetic is on the calendar only.
 function addDays(date, n) {
@@ -106,14 +109,14 @@ const offersAllStreets = () => scope(me(), FIGURES) === 'city' || state.streets.
 const offersAllCommunities = () => state.street && (inside(me(), FIGURES, state.street) || state.communities.length > 1);
 
 async function start() {
-  setStatus('app.loading');
+  status.set('app.loading');
   const who = await whoami();
   if (!who.signed_in) {
     goSignIn();
     return new Promise(() => {}); // the page is being left
   }
   if (!can(who, FIGURES)) {
-    setStatus('fig.denied', null, true);
+    status.set('fig.denied', null, true);
     $('toolbar').hidden = true;
     $('tablewrap').hidden = true;
     return {denied: true};
@@ -147,30 +150,16 @@ async function loadCommunities() {
   }
 }
 
-let loadSeq = 0;
 async function load() {
-  const seq = ++loadSeq;
-  state.loading = true;
-  setStatus('app.loading');
   const {since, until} = periodDays();
   const query = {by: state.by, since, until, street: state.street, community: state.community, rank: state.rank};
   writeURL();
-  try {
-    const answer = await api.figures(query);
-    if (seq !== loadSeq) return;
+  await loadLatest(api.figures(query), (answer) => {
     state.answer = answer;
     state.query = query;
     state.fields = new Fields(answer.fields);
     renderAll();
-    setStatus(null);
-    state.loads++;
-  } catch (err) {
-    if (seq !== loadSeq) return;
-    console.error('gridmap: loading the figures failed:', err);
-    setStatus('app.error', {msg: err.message}, true);
-  } finally {
-    if (seq === loadSeq) state.loading = false;
-  }
+  });
 }
 
 function writeURL() {
@@ -384,25 +373,13 @@ function renderAll() {
   renderTable();
 }
 
-// Status line.
-let status = null;
-function setStatus(key, vars, error = false) {
-  status = key ? {key, vars, error} : null;
-  const el = $('status');
-  el.textContent = status ? i18n.t(status.key, status.vars) : '';
-  el.hidden = !status;
-  el.classList.toggle('is-error', Boolean(status?.error));
-}
-
 i18n.onChange(() => {
   if (state.answer) renderAll();
   writeURL();
-  if (status) setStatus(status.key, status.vars, status.error);
 });
 
 const ready = start().catch((err) => {
-  console.error('gridmap: loading the figures page failed:', err);
-  setStatus('app.error', {msg: err.message}, true);
+  status.fail('the figures page', err);
   throw err;
 });
 window.gridmap = {ready, figures: state};

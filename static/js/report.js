@@ -15,6 +15,7 @@ import {can, touches, inside} from './access.js';
 import {mountNav, mountLangSwitch, mountDemoBadge, mountUser} from './nav.js';
 import {h} from './dom.js';
 import {Fields, cell} from './rates.js';
+import {StatusLine, latestWins} from './status.js';
 
 const $ = (id) => document.getElementById(id);
 const FIGURES = 'read_figures';
@@ -38,16 +39,18 @@ mountNav($('nav'), 'figures');
 mountUser($('user'));
 mountLangSwitch();
 mountDemoBadge($('demo'));
+const status = new StatusLine($('status'));
+const loadLatest = latestWins(state, status, 'the monthly report');
 
 async function start() {
-  setStatus('app.loading');
+  status.set('app.loading');
   const who = await whoami();
   if (!who.signed_in) {
     goSignIn();
     return new Promise(() => {}); // the page is being left
   }
   if (!can(who, FIGURES)) {
-    setStatus('fig.denied', null, true);
+    status.set('fig.denied', null, true);
     $('toolbar').hidden = true;
     return {denied: true};
   }
@@ -60,29 +63,15 @@ async function start() {
   return {street: state.street, month: state.month, communities: state.doc?.communities.length ?? 0};
 }
 
-let loadSeq = 0;
 async function load() {
-  const seq = ++loadSeq;
-  state.loading = true;
-  setStatus('app.loading');
   writeURL();
   renderToolbar();
-  try {
-    const doc = await api.monthlyReport({street: state.street, month: state.month});
-    if (seq !== loadSeq) return;
+  await loadLatest(api.monthlyReport({street: state.street, month: state.month}), (doc) => {
     state.doc = doc;
     state.fields = new Fields(doc.fields);
     state.at = now();
     renderSheet();
-    setStatus(null);
-    state.loads++;
-  } catch (err) {
-    if (seq !== loadSeq) return;
-    console.error('gridmap: loading the monthly report failed:', err);
-    setStatus('app.error', {msg: err.message}, true);
-  } finally {
-    if (seq === loadSeq) state.loading = false;
-  }
+  });
 }
 
 function writeURL() {
@@ -201,26 +190,14 @@ function renderSheet() {
   document.title = `${title(doc)} · ${i18n.t('app.city')}`;
 }
 
-// Status line.
-let status = null;
-function setStatus(key, vars, error = false) {
-  status = key ? {key, vars, error} : null;
-  const el = $('status');
-  el.textContent = status ? i18n.t(status.key, status.vars) : '';
-  el.hidden = !status;
-  el.classList.toggle('is-error', Boolean(status?.error));
-}
-
 i18n.onChange(() => {
   writeURL();
   renderToolbar();
   renderSheet();
-  if (status) setStatus(status.key, status.vars, status.error);
 });
 
 const ready = start().catch((err) => {
-  console.error('gridmap: loading the monthly report page failed:', err);
-  setStatus('app.error', {msg: err.message}, true);
+  status.fail('the monthly report page', err);
   throw err;
 });
 window.gridmap = {ready, report: state};
