@@ -12,7 +12,7 @@
 // window.gridmap = {map, ready, coverage} is there for tests and the console.
 
 import * as i18n from './i18n.js';
-import {api, boot, cstMidnight, cstDate, whoami, me, requireSignIn, goSignIn} from './api.js';
+import {api, boot, cstMidnight, cstDate, whoami, me, requireSignIn} from './api.js';
 import {can, touches} from './access.js';
 import {createMap, setLabels, selectGrid, featureAt, boundsOf, whenIdle, relocalise, setGroupVisible} from './map.js';
 import {gridLayers, boundaryLayers, selectedGridLine, placeLayers, labelLayers, walkRingLayers, walkRingRadius, THEME,
@@ -113,11 +113,7 @@ const FIGURES = 'read_figures';
 
 async function start() {
   status.set('app.loading');
-  const who = await whoami();
-  if (!who.signed_in) {
-    goSignIn();
-    return new Promise(() => {}); // the page is being left
-  }
+  const who = await whoami(); // signed in: the public is sent to the sign-in page
   if (!can(who, FIGURES)) {
     status.set('cov.denied', null, true);
     return {street: '', grids: 0, denied: true};

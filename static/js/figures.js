@@ -12,7 +12,7 @@
 // window.gridmap = {ready, figures} is there for tests and the console.
 
 import * as i18n from './i18n.js';
-import {api, boot, cstDate, whoami, me, requireSignIn, goSignIn, ROOT} from './api.js';
+import {api, boot, cstDate, whoami, me, requireSignIn, ROOT} from './api.js';
 import {can, touches, inside, scope} from './access.js';
 import {mountNav, mountLangSwitch, mountDemoBadge, mountUser} from './nav.js';
 import {h} from './dom.js';
@@ -110,11 +110,7 @@ const offersAllCommunities = () => state.street && (inside(me(), FIGURES, state.
 
 async function start() {
   status.set('app.loading');
-  const who = await whoami();
-  if (!who.signed_in) {
-    goSignIn();
-    return new Promise(() => {}); // the page is being left
-  }
+  const who = await whoami(); // signed in: the public is sent to the sign-in page
   if (!can(who, FIGURES)) {
     status.set('fig.denied', null, true);
     $('toolbar').hidden = true;

@@ -10,7 +10,7 @@
 // window.gridmap = {ready, report} is there for tests and the console.
 
 import * as i18n from './i18n.js';
-import {api, boot, now, cstDate, whoami, me, requireSignIn, goSignIn, monthlyReportURL, ROOT} from './api.js';
+import {api, boot, now, cstDate, whoami, me, requireSignIn, monthlyReportURL, ROOT} from './api.js';
 import {can, touches, inside} from './access.js';
 import {mountNav, mountLangSwitch, mountDemoBadge, mountUser} from './nav.js';
 import {h} from './dom.js';
@@ -44,11 +44,7 @@ const loadLatest = latestWins(state, status, 'the monthly report');
 
 async function start() {
   status.set('app.loading');
-  const who = await whoami();
-  if (!who.signed_in) {
-    goSignIn();
-    return new Promise(() => {}); // the page is being left
-  }
+  const who = await whoami(); // signed in: the public is sent to the sign-in page
   if (!can(who, FIGURES)) {
     status.set('fig.denied', null, true);
     $('toolbar').hidden = true;
