@@ -13,7 +13,7 @@
 
 import * as i18n from './i18n.js';
 import {api, boot, cstMidnight, cstDate, whoami, me, requireSignIn} from './api.js';
-import {can, touches} from './access.js';
+import {can, choosable} from './access.js';
 import {createMap, setLabels, selectGrid, featureAt, boundsOf, whenIdle, relocalise, setGroupVisible} from './map.js';
 import {gridLayers, boundaryLayers, selectedGridLine, placeLayers, labelLayers, walkRingLayers, walkRingRadius, THEME,
   stationColor} from './layers.js';
@@ -121,8 +121,7 @@ async function start() {
   const loaded = new Promise((resolve) => map.once('load', resolve));
   const [streets] = await Promise.all([api.streets(), loaded, boot()]);
   for (const f of streets.features) state.names.set(f.properties.code, f.properties.name);
-  state.streets = streets.features.filter((f) => touches(who, FIGURES, f.properties.code))
-    .sort((a, b) => a.properties.code.localeCompare(b.properties.code));
+  state.streets = choosable(who, FIGURES, streets.features);
   setLabels(map, {streets});
   if (!state.streets.some((f) => f.properties.code === state.street)) state.street = state.streets[0]?.properties.code ?? '';
   renderToolbar();
@@ -139,8 +138,7 @@ async function loadStreet() {
   const street = state.street;
   const [communities, grids] = await Promise.all([api.communities({street}), api.grids({street})]);
   if (street !== state.street) return; // another street was picked meanwhile
-  state.communities = communities.features.filter((f) => touches(me(), FIGURES, f.properties.code))
-    .sort((a, b) => a.properties.code.localeCompare(b.properties.code));
+  state.communities = choosable(me(), FIGURES, communities.features);
   if (!state.communities.some((f) => f.properties.code === state.community)) state.community = '';
   state.gridBounds.clear();
   for (const f of [...communities.features, ...grids.features]) state.names.set(f.properties.code, f.properties.name);

@@ -13,7 +13,7 @@
 
 import * as i18n from './i18n.js';
 import {api, boot, cstDate, whoami, me, requireSignIn, ROOT} from './api.js';
-import {can, touches, inside, scope} from './access.js';
+import {can, choosable, inside, scope} from './access.js';
 import {mountNav, mountLangSwitch, mountDemoBadge, mountUser} from './nav.js';
 import {h} from './dom.js';
 import {Fields, rateText, change, cell} from './rates.js';
@@ -119,8 +119,7 @@ async function start() {
   }
   const [streets] = await Promise.all([api.streets(), boot()]);
   for (const f of streets.features) state.names.set(f.properties.code, f.properties.name);
-  state.streets = streets.features.filter((f) => touches(who, FIGURES, f.properties.code))
-    .sort((a, b) => a.properties.code.localeCompare(b.properties.code));
+  state.streets = choosable(who, FIGURES, streets.features);
   if (!state.by) state.by = defaultBy(who);
   const offered = state.streets.some((f) => f.properties.code === state.street);
   if (!offered && !(state.street === '' && offersAllStreets())) state.street = offersAllStreets() ? '' : state.streets[0]?.properties.code ?? '';
@@ -137,8 +136,7 @@ async function loadCommunities() {
     const fc = await api.communities({street});
     if (street !== state.street) return;
     for (const f of fc.features) state.names.set(f.properties.code, f.properties.name);
-    state.communities = fc.features.filter((f) => touches(me(), FIGURES, f.properties.code))
-      .sort((a, b) => a.properties.code.localeCompare(b.properties.code));
+    state.communities = choosable(me(), FIGURES, fc.features);
   }
   const offered = state.communities.some((f) => f.properties.code === state.community);
   if (!offered && !(state.community === '' && offersAllCommunities())) {

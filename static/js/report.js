@@ -11,7 +11,7 @@
 
 import * as i18n from './i18n.js';
 import {api, boot, now, cstDate, whoami, me, requireSignIn, monthlyReportURL, ROOT} from './api.js';
-import {can, touches, inside} from './access.js';
+import {can, choosable, inside} from './access.js';
 import {mountNav, mountLangSwitch, mountDemoBadge, mountUser} from './nav.js';
 import {h} from './dom.js';
 import {Fields, cell} from './rates.js';
@@ -51,8 +51,7 @@ async function start() {
     return {denied: true};
   }
   const [streets] = await Promise.all([api.streets(), boot()]);
-  state.streets = streets.features.filter((f) => touches(who, FIGURES, f.properties.code))
-    .sort((a, b) => a.properties.code.localeCompare(b.properties.code));
+  state.streets = choosable(who, FIGURES, streets.features);
   if (!state.streets.some((f) => f.properties.code === state.street)) state.street = state.streets[0]?.properties.code ?? '';
   if (!state.month || state.month > cstDate().slice(0, 7)) state.month = cstDate().slice(0, 7);
   await load();
