@@ -108,6 +108,17 @@ function defaultBy(who) {
 const offersAllStreets = () => scope(me(), FIGURES) === 'city' || state.streets.length > 1;
 const offersAllCommunities = () => state.street && (inside(me(), FIGURES, state.street) || state.communities.length > 1);
 
+// kept is what a chooser of features (and of all of them, '', when all is true) shows once
+// they have come: code when it is offered, else all, else the first.
+function kept(code, features, all) {
+  const offered = code === '' ? all : features.some((f) => f.properties.code === code);
+  if (offered) return code;
+  return all ? '' : features[0]?.properties.code ?? '';
+}
+
+// wholeScope names the street chooser's "all": the city, or all of the caller's scope.
+const wholeScope = () => i18n.t(scope(me(), FIGURES) === 'city' ? 'fig.city' : 'fig.all_scope');
+
 async function start() {
   status.set('app.loading');
   const who = await whoami(); // signed in: the public is sent to the sign-in page
@@ -121,8 +132,7 @@ async function start() {
   for (const f of streets.features) state.names.set(f.properties.code, f.properties.name);
   state.streets = choosable(who, FIGURES, streets.features);
   if (!state.by) state.by = defaultBy(who);
-  const offered = state.streets.some((f) => f.properties.code === state.street);
-  if (!offered && !(state.street === '' && offersAllStreets())) state.street = offersAllStreets() ? '' : state.streets[0]?.properties.code ?? '';
+  state.street = kept(state.street, state.streets, offersAllStreets());
   await loadCommunities();
   await load();
   return {by: state.by, street: state.street, rows: state.answer?.rows.length ?? 0};
@@ -138,10 +148,7 @@ async function loadCommunities() {
     for (const f of fc.features) state.names.set(f.properties.code, f.properties.name);
     state.communities = choosable(me(), FIGURES, fc.features);
   }
-  const offered = state.communities.some((f) => f.properties.code === state.community);
-  if (!offered && !(state.community === '' && offersAllCommunities())) {
-    state.community = offersAllCommunities() ? '' : state.communities[0]?.properties.code ?? '';
-  }
+  state.community = kept(state.community, state.communities, offersAllCommunities());
 }
 
 async function load() {
@@ -194,8 +201,7 @@ function renderToolbar() {
   }
   $('until').min = days.since;
   const opt = (value, text, selected) => h('option', {value, selected: value === selected}, text);
-  const allStreets = scope(me(), FIGURES) === 'city' ? i18n.t('fig.city') : i18n.t('fig.all_scope');
-  $('street').replaceChildren(...(offersAllStreets() ? [opt('', allStreets, state.street)] : []),
+  $('street').replaceChildren(...(offersAllStreets() ? [opt('', wholeScope(), state.street)] : []),
     ...state.streets.map((f) => opt(f.properties.code, f.properties.name, state.street)));
   $('community').replaceChildren(...(offersAllCommunities() || !state.street ? [opt('', i18n.t('fig.all_communities'), state.community)] : []),
     ...state.communities.map((f) => opt(f.properties.code, f.properties.name, state.community)));
@@ -244,7 +250,7 @@ function reportURL(street) {
 function scopeName() {
   if (state.community) return state.names.get(state.community) ?? state.community;
   if (state.street) return state.names.get(state.street) ?? state.street;
-  return scope(me(), FIGURES) === 'city' ? i18n.t('fig.city') : i18n.t('fig.all_scope');
+  return wholeScope();
 }
 
 function periodText() {
