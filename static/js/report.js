@@ -20,6 +20,7 @@ import {StatusLine, latestWins} from './status.js';
 const $ = (id) => document.getElementById(id);
 const FIGURES = 'read_figures';
 const isMonth = (s) => /^\d{4}-(0[1-9]|1[0-2])$/.test(s ?? '');
+const thisMonth = () => cstDate().slice(0, 7); // YYYY-MM in China, on the server's clock
 
 const params = new URLSearchParams(location.search);
 const state = {
@@ -53,7 +54,7 @@ async function start() {
   const [streets] = await Promise.all([api.streets(), boot()]);
   state.streets = choosable(who, FIGURES, streets.features);
   if (!state.streets.some((f) => f.properties.code === state.street)) state.street = state.streets[0]?.properties.code ?? '';
-  if (!state.month || state.month > cstDate().slice(0, 7)) state.month = cstDate().slice(0, 7);
+  if (!state.month || state.month > thisMonth()) state.month = thisMonth();
   await load();
   return {street: state.street, month: state.month, communities: state.doc?.communities.length ?? 0};
 }
@@ -79,13 +80,13 @@ function writeURL() {
 function renderToolbar() {
   $('street').replaceChildren(...state.streets.map((f) => h('option', {value: f.properties.code, selected: f.properties.code === state.street}, f.properties.name)));
   $('month').value = state.month;
-  $('month').max = cstDate().slice(0, 7);
+  $('month').max = thisMonth();
   $('csv').href = monthlyReportURL({street: state.street, month: state.month, f: 'csv'}).href;
   $('xlsx').href = monthlyReportURL({street: state.street, month: state.month, f: 'xlsx'}).href;
   const back = new URL('figures.html', ROOT);
   back.searchParams.set('by', 'community');
   back.searchParams.set('street', state.street);
-  if (state.month < cstDate().slice(0, 7)) {
+  if (state.month < thisMonth()) {
     back.searchParams.set('period', 'custom');
     back.searchParams.set('since', `${state.month}-01`);
     back.searchParams.set('until', lastDay(state.month));
