@@ -5,7 +5,7 @@
 // signed in (whoami), with the one place that sends the session's CSRF token with writes and
 // sends a page that needs a signed-in caller to the sign-in page when the server asks for one.
 
-import {setCodeLabels, lang} from './i18n.js';
+import {setCodeLabels, keepLang} from './i18n.js';
 import {PUBLIC} from './access.js';
 
 // ROOT is the site root URL, e.g. http://host/ or http://host/gridmap/.
@@ -159,7 +159,7 @@ export function requireSignIn() { signInRequired = true; }
 export function signInURL(next = location.pathname + location.search + location.hash) {
   const url = new URL('login.html', ROOT);
   url.searchParams.set('next', next);
-  if (lang() !== 'zh-CN') url.searchParams.set('lang', lang());
+  keepLang(url.searchParams);
   return url;
 }
 

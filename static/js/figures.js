@@ -12,9 +12,9 @@
 // window.gridmap = {ready, figures} is there for tests and the console.
 
 import * as i18n from './i18n.js';
-import {api, boot, cstDate, whoami, me, requireSignIn, ROOT} from './api.js';
+import {api, boot, cstDate, whoami, me, requireSignIn} from './api.js';
 import {can, choosable, inside, scope} from './access.js';
-import {mountNav, mountLangSwitch, mountDemoBadge, mountUser} from './nav.js';
+import {mountNav, mountLangSwitch, mountDemoBadge, mountUser, pageURL} from './nav.js';
 import {h} from './dom.js';
 import {Fields, rateText, change, cell} from './rates.js';
 import {StatusLine, latestWins} from './status.js';
@@ -175,7 +175,7 @@ function writeURL() {
   if (state.street) p.set('street', state.street);
   if (state.community) p.set('community', state.community);
   p.set('rank', state.rank);
-  if (i18n.lang() !== 'zh-CN') p.set('lang', i18n.lang());
+  i18n.keepLang(p);
   history.replaceState(null, '', `${location.pathname}?${p}`);
 }
 
@@ -238,11 +238,7 @@ for (const id of ['since', 'until']) {
 
 // reportURL is the monthly report of a street, for the period's month.
 function reportURL(street) {
-  const url = new URL('report.html', ROOT);
-  url.searchParams.set('street', street);
-  url.searchParams.set('month', reportMonth());
-  if (i18n.lang() !== 'zh-CN') url.searchParams.set('lang', i18n.lang());
-  return url;
+  return pageURL('report.html', {street, month: reportMonth()});
 }
 
 // The headline: the four rates of the whole of what was asked, with their changes and counts.

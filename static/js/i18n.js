@@ -580,6 +580,13 @@ function safeStorage(fn) {
 // lang is the current language tag, 'zh-CN' or 'en'.
 export function lang() { return current; }
 
+// keepLang puts the language into params (URLSearchParams) as lang= when it is not the default,
+// so that it follows a link or a reload even where the browser keeps no storage (kiosk mode).
+export function keepLang(params) {
+  if (current !== 'zh-CN') params.set('lang', current);
+  return params;
+}
+
 // CODE_KINDS maps the lists of the categories document to the prefix their codes take here:
 // statuses' accepted is 'status.accepted', for t and label alike.
 export const CODE_KINDS = {

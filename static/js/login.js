@@ -6,7 +6,7 @@
 
 import * as i18n from './i18n.js';
 import {ROOT, signIn, whoami, refreshSite} from './api.js';
-import {mountNav, mountLangSwitch, mountDemoBadge, mountUser, whoText} from './nav.js';
+import {mountNav, mountLangSwitch, mountDemoBadge, mountUser, whoText, pageURL} from './nav.js';
 import {safeNext} from './next.js';
 import {h} from './dom.js';
 
@@ -103,7 +103,9 @@ i18n.onChange(() => {
   renderError();
   renderCurrent(current);
   if (!busy) $('submit').textContent = i18n.t('login.submit');
-  $('public').href = new URL(i18n.lang() === 'zh-CN' ? './' : `./?lang=${i18n.lang()}`, ROOT).href;
+  renderPublic();
 });
-$('public').href = new URL(i18n.lang() === 'zh-CN' ? './' : `./?lang=${i18n.lang()}`, ROOT).href;
+// The link for the public: the city map, in the language chosen here.
+function renderPublic() { $('public').href = pageURL('./').href; }
+renderPublic();
 window.gridmap = {ready: Promise.resolve({page: 'login'})};

@@ -16,11 +16,12 @@ export const PAGES = [
   {id: 'figures', href: 'figures.html', key: 'nav.figures', needs: 'read_figures'},
 ];
 
-// pageURL is a page's address, with ?lang= when the language is not the default, so the choice
-// follows even where the browser keeps no storage (kiosk mode).
-function pageURL(href) {
+// pageURL is the address of a page of the site (href, relative to its root) with params, and
+// the language last (i18n.js keepLang).
+export function pageURL(href, params = {}) {
   const url = new URL(href, ROOT);
-  if (i18n.lang() !== 'zh-CN') url.searchParams.set('lang', i18n.lang());
+  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+  i18n.keepLang(url.searchParams);
   return url;
 }
 

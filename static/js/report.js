@@ -10,9 +10,9 @@
 // window.gridmap = {ready, report} is there for tests and the console.
 
 import * as i18n from './i18n.js';
-import {api, boot, now, cstDate, whoami, me, requireSignIn, monthlyReportURL, ROOT} from './api.js';
+import {api, boot, now, cstDate, whoami, me, requireSignIn, monthlyReportURL} from './api.js';
 import {can, choosable, inside} from './access.js';
-import {mountNav, mountLangSwitch, mountDemoBadge, mountUser} from './nav.js';
+import {mountNav, mountLangSwitch, mountDemoBadge, mountUser, pageURL} from './nav.js';
 import {h} from './dom.js';
 import {Fields, cell} from './rates.js';
 import {StatusLine, latestWins} from './status.js';
@@ -71,8 +71,7 @@ async function load() {
 }
 
 function writeURL() {
-  const p = new URLSearchParams({street: state.street, month: state.month});
-  if (i18n.lang() !== 'zh-CN') p.set('lang', i18n.lang());
+  const p = i18n.keepLang(new URLSearchParams({street: state.street, month: state.month}));
   history.replaceState(null, '', `${location.pathname}?${p}`);
 }
 
@@ -83,15 +82,9 @@ function renderToolbar() {
   $('month').max = thisMonth();
   $('csv').href = monthlyReportURL({street: state.street, month: state.month, f: 'csv'}).href;
   $('xlsx').href = monthlyReportURL({street: state.street, month: state.month, f: 'xlsx'}).href;
-  const back = new URL('figures.html', ROOT);
-  back.searchParams.set('by', 'community');
-  back.searchParams.set('street', state.street);
-  if (state.month < thisMonth()) {
-    back.searchParams.set('period', 'custom');
-    back.searchParams.set('since', `${state.month}-01`);
-    back.searchParams.set('until', lastDay(state.month));
-  }
-  if (i18n.lang() !== 'zh-CN') back.searchParams.set('lang', i18n.lang());
+  // Back to the figures of the street's communities, for this month or the month shown.
+  const past = state.month < thisMonth() ? {period: 'custom', since: `${state.month}-01`, until: lastDay(state.month)} : {};
+  const back = pageURL('figures.html', {by: 'community', street: state.street, ...past});
   $('back').href = back.pathname + back.search;
 }
 
