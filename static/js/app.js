@@ -10,7 +10,7 @@ import {createMap, setLabels, followGridLabels, setIncidentFilter, selectGrid, f
   relocalise} from './map.js';
 import {Panel} from './legend.js';
 import {PopupController, gridContent, placeContent, incidentContent} from './popup.js';
-import {mountNav, mountLangSwitch, mountDemoBadge, mountUser} from './nav.js';
+import {mountHeader} from './nav.js';
 import {statusesOf} from './layers.js';
 import {h} from './dom.js';
 import {StatusLine} from './status.js';
@@ -31,10 +31,7 @@ function incidentParams(f = filter) {
 }
 
 i18n.apply(document);
-mountNav($('nav'), 'city');
-mountUser($('user'));
-mountLangSwitch();
-mountDemoBadge($('demo'));
+mountHeader('city');
 const status = new StatusLine($('status')); // the line over the map: loading, or what went wrong
 // The code labels and the server's clock before anything is drawn: the filter's period counts
 // back from the server's today.

@@ -19,7 +19,7 @@ import {gridLayers, boundaryLayers, selectedGridLine, placeLayers, labelLayers, 
   stationColor} from './layers.js';
 import {PopupController, placeContent} from './popup.js';
 import {labelPoints} from './geom.js';
-import {mountNav, mountLangSwitch, mountDemoBadge, mountUser} from './nav.js';
+import {mountHeader} from './nav.js';
 import {swatch} from './legend.js';
 import {h} from './dom.js';
 import {csvRow} from './csv.js';
@@ -94,10 +94,7 @@ const layers = [
 
 requireSignIn();
 i18n.apply(document);
-mountNav($('nav'), 'coverage');
-mountUser($('user'));
-mountLangSwitch();
-mountDemoBadge($('demo'));
+mountHeader('coverage');
 const status = new StatusLine($('status'));
 const loadLatest = latestWins(state, status, 'the coverage');
 const map = createMap($('map'), {layers});

@@ -14,7 +14,7 @@
 import * as i18n from './i18n.js';
 import {api, boot, cstDate, whoami, me, requireSignIn} from './api.js';
 import {can, choosable, inside, scope} from './access.js';
-import {mountNav, mountLangSwitch, mountDemoBadge, mountUser, pageURL} from './nav.js';
+import {mountHeader, pageURL} from './nav.js';
 import {h} from './dom.js';
 import {Fields, rateText, change, cell} from './rates.js';
 import {StatusLine, latestWins} from './status.js';
@@ -56,10 +56,7 @@ const state = {
 
 requireSignIn();
 i18n.apply(document);
-mountNav($('nav'), 'figures');
-mountUser($('user'));
-mountLangSwitch();
-mountDemoBadge($('demo'));
+mountHeader('figures');
 const status = new StatusLine($('status'));
 const loadLatest = latestWins(state, status, 'the figures');
 

@@ -16,6 +16,17 @@ export const PAGES = [
   {id: 'figures', href: 'figures.html', key: 'nav.figures', needs: 'read_figures'},
 ];
 
+// mountHeader draws what every page's header shares into the elements each page gives the same
+// ids: the navigation (#nav, marking current as the page shown), who is signed in (#user;
+// signIn as mountUser's), the language switch and the demo badge (#demo).
+export function mountHeader(current, {signIn = true} = {}) {
+  const $ = (id) => document.getElementById(id);
+  mountNav($('nav'), current);
+  mountUser($('user'), {signIn});
+  mountLangSwitch();
+  mountDemoBadge($('demo'));
+}
+
 // pageURL is the address of a page of the site (href, relative to its root) with params, and
 // the language last (i18n.js keepLang).
 export function pageURL(href, params = {}) {

@@ -12,7 +12,7 @@
 import * as i18n from './i18n.js';
 import {api, boot, now, cstDate, whoami, me, requireSignIn, monthlyReportURL} from './api.js';
 import {can, choosable, inside} from './access.js';
-import {mountNav, mountLangSwitch, mountDemoBadge, mountUser, pageURL} from './nav.js';
+import {mountHeader, pageURL} from './nav.js';
 import {h} from './dom.js';
 import {Fields, cell} from './rates.js';
 import {StatusLine, latestWins} from './status.js';
@@ -36,10 +36,7 @@ const state = {
 
 requireSignIn();
 i18n.apply(document);
-mountNav($('nav'), 'figures');
-mountUser($('user'));
-mountLangSwitch();
-mountDemoBadge($('demo'));
+mountHeader('figures');
 const status = new StatusLine($('status'));
 const loadLatest = latestWins(state, status, 'the monthly report');
 
