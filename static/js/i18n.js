@@ -629,16 +629,21 @@ export function statusGroup(name) { return statusGroups[name] ?? []; }
 // codes lists the codes of a kind ('category', 'status', ...) in the server's order.
 export function codes(kind) { return codeLists[kind] ?? []; }
 
-function codeLabel(key, l) {
+// inLang is the name of something the server names in both languages ({zh, en}) in the current
+// language, the Chinese where it gives no English: a code's label, a figure's name (rates.js).
+export function inLang(named) {
+  return (current === 'en' ? named.en : named.zh) || named.zh;
+}
+
+function codeLabel(key) {
   const named = codeLabels.get(key);
-  if (!named) return undefined;
-  return (l === 'en' ? named.en : named.zh) || named.zh;
+  return named ? inLang(named) : undefined;
 }
 
 // t returns the string for key in the current language, with {name} placeholders filled from
 // vars; an unknown key is returned as it is, so a missing string is visible, not blank.
 export function t(key, vars) {
-  const s = DICT[current][key] ?? codeLabel(key, current) ?? DICT['zh-CN'][key] ?? key;
+  const s = DICT[current][key] ?? codeLabel(key) ?? DICT['zh-CN'][key] ?? key;
   return vars ? s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m)) : s;
 }
 
