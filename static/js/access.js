@@ -34,3 +34,10 @@ export function touches(me, action, code) {
   if (s === 'city') return true;
   return Boolean(s && code && s.some((p) => code.startsWith(p) || p.startsWith(code)));
 }
+
+// choosable lists the divisions of features (GeoJSON features with a code) that a page's chooser
+// offers the caller for action: those the scope touches, in the order of their codes.
+export function choosable(me, action, features) {
+  return features.filter((f) => touches(me, action, f.properties.code))
+    .sort((a, b) => a.properties.code.localeCompare(b.properties.code));
+}

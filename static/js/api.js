@@ -5,7 +5,7 @@
 // signed in (whoami), with the one place that sends the session's CSRF token with writes and
 // sends a page that needs a signed-in caller to the sign-in page when the server asks for one.
 
-import {setCodeLabels, lang} from './i18n.js';
+import {setCodeLabels, keepLang} from './i18n.js';
 import {PUBLIC} from './access.js';
 
 // ROOT is the site root URL, e.g. http://host/ or http://host/gridmap/.
@@ -55,14 +55,10 @@ export async function send(method, path, body, {headers = {}, signal} = {}) {
 const CSRF_HEADER = 'X-CSRF-Token';
 
 // answer reads a response: its JSON, or an APIError. A 401 on a page that needs a signed-in
-// caller (requireSignIn) sends the browser to the sign-in page instead, and never settles: the
-// page is being left.
+// caller (requireSignIn) sends the browser to the sign-in page instead (leaveForSignIn).
 async function answer(url, resp) {
   if (resp.ok) return resp.status === 204 ? null : resp.json();
-  if (resp.status === 401 && signInRequired) {
-    goSignIn();
-    return new Promise(() => {});
-  }
+  if (resp.status === 401 && signInRequired) return leaveForSignIn();
   let problem = null;
   try { problem = await resp.json(); } catch { /* not JSON */ }
   const wait = Number(resp.headers.get('Retry-After'));
@@ -118,13 +114,16 @@ function setMe(answer) {
 }
 
 // whoami resolves with who is signed in, asking the server once per page (again with fresh).
-// A failure is not kept.
+// A failure is not kept. On a page that needs a signed-in caller (requireSignIn) it resolves
+// only for one: the public is sent to the sign-in page instead (leaveForSignIn).
 export function whoami({fresh = false} = {}) {
   if (fresh) mePromise = null;
-  mePromise ??= getJSON('api/v1/me').then(setMe).catch((err) => {
-    mePromise = null;
-    throw err;
-  });
+  mePromise ??= getJSON('api/v1/me').then(setMe)
+    .then((who) => (signInRequired && !who.signed_in ? leaveForSignIn() : who))
+    .catch((err) => {
+      mePromise = null;
+      throw err;
+    });
   return mePromise;
 }
 
@@ -151,7 +150,8 @@ export async function signOut() {
 }
 
 // requireSignIn declares that the page shows nothing to the public: from now on a 401 from the
-// server sends the browser to the sign-in page, which brings it back here.
+// server, or whoami's answer that the caller is the public, sends the browser to the sign-in
+// page, which brings it back here.
 export function requireSignIn() { signInRequired = true; }
 
 // signInURL is the sign-in page's address, asked to return to next (by default the page shown)
@@ -159,13 +159,17 @@ export function requireSignIn() { signInRequired = true; }
 export function signInURL(next = location.pathname + location.search + location.hash) {
   const url = new URL('login.html', ROOT);
   url.searchParams.set('next', next);
-  if (lang() !== 'zh-CN') url.searchParams.set('lang', lang());
+  keepLang(url.searchParams);
   return url;
 }
 
-// goSignIn leaves for the sign-in page, which returns here; the page left is not kept in the
-// history, so going back does not bounce off it again.
-export function goSignIn() { location.replace(signInURL()); }
+// leaveForSignIn leaves for the sign-in page, which returns here; the page left is not kept in
+// the history, so going back does not bounce off it again. What it returns never settles: the
+// page is being left.
+function leaveForSignIn() {
+  location.replace(signInURL());
+  return new Promise(() => {});
+}
 
 // The server's clock. The server keeps one clock (GRIDMAP_CLOCK may set it a year ahead for a
 // demo or a test) and counts "today" by it; a page that reckoned by the browser's clock would

@@ -10,9 +10,10 @@ import {createMap, setLabels, followGridLabels, setIncidentFilter, selectGrid, f
   relocalise} from './map.js';
 import {Panel} from './legend.js';
 import {PopupController, gridContent, placeContent, incidentContent} from './popup.js';
-import {mountNav, mountLangSwitch, mountDemoBadge, mountUser} from './nav.js';
+import {mountHeader} from './nav.js';
 import {statusesOf} from './layers.js';
 import {h} from './dom.js';
+import {StatusLine} from './status.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -29,20 +30,16 @@ function incidentParams(f = filter) {
   };
 }
 
-let status = null; // the line over the map: loading, or what went wrong; null hides it
 i18n.apply(document);
-mountNav($('nav'), 'city');
-mountUser($('user'));
-mountLangSwitch();
-mountDemoBadge($('demo'));
+mountHeader('city');
+const status = new StatusLine($('status')); // the line over the map: loading, or what went wrong
 // The code labels and the server's clock before anything is drawn: the filter's period counts
 // back from the server's today.
-setStatus('app.loading');
+status.set('app.loading');
 try {
   await boot();
 } catch (err) {
-  console.error('gridmap: loading the labels and the server clock failed:', err);
-  setStatus('app.error', {msg: err.message}, true);
+  status.fail('the labels and the server clock', err);
   throw err;
 }
 const map = createMap($('map'), {hash: true, incidents: incidentParams()});
@@ -68,7 +65,7 @@ const ready = start();
 window.gridmap = {map, ready, gridLabels};
 
 async function start() {
-  setStatus('app.loading');
+  status.set('app.loading');
   const loaded = new Promise((resolve) => map.once('load', resolve));
   try {
     const [streets, communities, stats] = await Promise.all([api.streets(), api.communities(), api.stats(), loaded]);
@@ -90,11 +87,10 @@ async function start() {
     renderStats();
     cityBounds = boundsOf(streets);
     await whenIdle(map);
-    setStatus(null);
+    status.set(null);
     return summary;
   } catch (err) {
-    console.error('gridmap: loading the map data failed:', err);
-    setStatus('app.error', {msg: err.message}, true);
+    status.fail('the map data', err);
     throw err;
   }
 }
@@ -105,17 +101,6 @@ function renderStats() {
     h('li', {class: 'gm-stat', dataset: {stat: k}},
       h('span', {class: 'gm-stat-value'}, i18n.number(v)),
       h('span', {class: 'gm-stat-label'}, i18n.t(`stat.${k}`)))));
-}
-
-function setStatus(key, vars, error = false) {
-  status = key ? {key, vars, error} : null;
-  renderStatus();
-}
-function renderStatus() {
-  const el = $('status');
-  el.textContent = status ? i18n.t(status.key, status.vars) : '';
-  el.hidden = !status;
-  el.classList.toggle('is-error', Boolean(status?.error));
 }
 
 // gridName finds a grid's name for a popup: known, or in the grid tiles drawn around it, or
@@ -170,7 +155,6 @@ map.on('error', (e) => console.warn('gridmap: map:', e.error?.message ?? e));
 i18n.onChange(() => {
   relocalise(map);
   renderStats();
-  renderStatus();
 });
 
 // 全市: back to the whole city.

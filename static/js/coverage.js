@@ -12,17 +12,18 @@
 // window.gridmap = {map, ready, coverage} is there for tests and the console.
 
 import * as i18n from './i18n.js';
-import {api, boot, cstMidnight, cstDate, whoami, me, requireSignIn, goSignIn} from './api.js';
-import {can, touches} from './access.js';
+import {api, boot, cstMidnight, cstDate, whoami, me, requireSignIn} from './api.js';
+import {can, choosable} from './access.js';
 import {createMap, setLabels, selectGrid, featureAt, boundsOf, whenIdle, relocalise, setGroupVisible} from './map.js';
 import {gridLayers, boundaryLayers, selectedGridLine, placeLayers, labelLayers, walkRingLayers, walkRingRadius, THEME,
   stationColor} from './layers.js';
 import {PopupController, placeContent} from './popup.js';
 import {labelPoints} from './geom.js';
-import {mountNav, mountLangSwitch, mountDemoBadge, mountUser} from './nav.js';
+import {mountHeader} from './nav.js';
 import {swatch} from './legend.js';
 import {h} from './dom.js';
 import {csvRow} from './csv.js';
+import {StatusLine, latestWins} from './status.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -73,6 +74,7 @@ const state = {
   gridBounds: new Map(), // grid code -> LngLatBounds, for the street's grids
   names: new Map(), // code -> name, for popups
   loading: false,
+  loads: 0, // coverages drawn so far
 };
 
 // The map: grids coloured by gap, tiling problems, boundaries, rings, places, labels.
@@ -92,10 +94,9 @@ const layers = [
 
 requireSignIn();
 i18n.apply(document);
-mountNav($('nav'), 'coverage');
-mountUser($('user'));
-mountLangSwitch();
-mountDemoBadge($('demo'));
+mountHeader('coverage');
+const status = new StatusLine($('status'));
+const loadLatest = latestWins(state, status, 'the coverage');
 const map = createMap($('map'), {layers});
 const popups = new PopupController(map, (s) => placeContent(s.props, s.layer, state.names));
 
@@ -108,21 +109,16 @@ const popups = new PopupController(map, (s) => placeContent(s.props, s.layer, st
 const FIGURES = 'read_figures';
 
 async function start() {
-  setStatus('app.loading');
-  const who = await whoami();
-  if (!who.signed_in) {
-    goSignIn();
-    return new Promise(() => {}); // the page is being left
-  }
+  status.set('app.loading');
+  const who = await whoami(); // signed in: the public is sent to the sign-in page
   if (!can(who, FIGURES)) {
-    setStatus('cov.denied', null, true);
+    status.set('cov.denied', null, true);
     return {street: '', grids: 0, denied: true};
   }
   const loaded = new Promise((resolve) => map.once('load', resolve));
   const [streets] = await Promise.all([api.streets(), loaded, boot()]);
   for (const f of streets.features) state.names.set(f.properties.code, f.properties.name);
-  state.streets = streets.features.filter((f) => touches(who, FIGURES, f.properties.code))
-    .sort((a, b) => a.properties.code.localeCompare(b.properties.code));
+  state.streets = choosable(who, FIGURES, streets.features);
   setLabels(map, {streets});
   if (!state.streets.some((f) => f.properties.code === state.street)) state.street = state.streets[0]?.properties.code ?? '';
   renderToolbar();
@@ -139,8 +135,7 @@ async function loadStreet() {
   const street = state.street;
   const [communities, grids] = await Promise.all([api.communities({street}), api.grids({street})]);
   if (street !== state.street) return; // another street was picked meanwhile
-  state.communities = communities.features.filter((f) => touches(me(), FIGURES, f.properties.code))
-    .sort((a, b) => a.properties.code.localeCompare(b.properties.code));
+  state.communities = choosable(me(), FIGURES, communities.features);
   if (!state.communities.some((f) => f.properties.code === state.community)) state.community = '';
   state.gridBounds.clear();
   for (const f of [...communities.features, ...grids.features]) state.names.set(f.properties.code, f.properties.name);
@@ -151,20 +146,15 @@ async function loadStreet() {
   await loadCoverage({fit: true});
 }
 
-let loadSeq = 0;
 async function loadCoverage({fit = false} = {}) {
-  const seq = ++loadSeq;
-  state.loading = true;
-  setStatus('app.loading');
   writeURL();
   const q = {street: state.street, community: state.community};
-  try {
-    const [cov, tiling, hot] = await Promise.all([
-      api.coverage({...q, walk_m: state.walk, since: cstMidnight(DAYS)}),
-      api.tiling(q),
-      api.hotspots({...q, since: cstMidnight(DAYS), limit: HOTSPOTS_TOP}),
-    ]);
-    if (seq !== loadSeq) return;
+  const answer = Promise.all([
+    api.coverage({...q, walk_m: state.walk, since: cstMidnight(DAYS)}),
+    api.tiling(q),
+    api.hotspots({...q, since: cstMidnight(DAYS), limit: HOTSPOTS_TOP}),
+  ]);
+  await loadLatest(answer, ([cov, tiling, hot]) => {
     state.rows = cov.grids;
     state.gapCounts = cov.gaps ?? {};
     state.tiling = tiling;
@@ -175,14 +165,7 @@ async function loadCoverage({fit = false} = {}) {
     if (state.selected && !state.rows.some((r) => r.code === state.selected)) select('');
     renderAll();
     if (fit) fitSelection(false);
-    setStatus(null);
-  } catch (err) {
-    if (seq !== loadSeq) return;
-    console.error('gridmap: loading the coverage failed:', err);
-    setStatus('app.error', {msg: err.message}, true);
-  } finally {
-    if (seq === loadSeq) state.loading = false;
-  }
+  });
 }
 
 // paintGrids puts each selected grid's gaps on the grid tiles as feature state.
@@ -467,16 +450,6 @@ function renderLegend() {
       li(swatch('ring', {}), i18n.t('cov.legend.ring', {m: state.walk}))));
 }
 
-// Status line.
-let status = null;
-function setStatus(key, vars, error = false) {
-  status = key ? {key, vars, error} : null;
-  const el = $('status');
-  el.textContent = status ? i18n.t(status.key, status.vars) : '';
-  el.hidden = !status;
-  el.classList.toggle('is-error', Boolean(status?.error));
-}
-
 function renderSummary() {
   const hh = state.rows.reduce((n, r) => n + r.households, 0);
   const withGap = state.rows.filter((r) => r.gaps.length).length;
@@ -496,12 +469,10 @@ function renderAll() {
 i18n.onChange(() => {
   relocalise(map);
   renderAll();
-  if (status) setStatus(status.key, status.vars, status.error);
 });
 
 const ready = start().catch((err) => {
-  console.error('gridmap: loading the coverage page failed:', err);
-  setStatus('app.error', {msg: err.message}, true);
+  status.fail('the coverage page', err);
   throw err;
 });
 window.gridmap = {map, ready, coverage: state, select};

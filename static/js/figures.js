@@ -12,11 +12,12 @@
 // window.gridmap = {ready, figures} is there for tests and the console.
 
 import * as i18n from './i18n.js';
-import {api, boot, cstDate, whoami, me, requireSignIn, goSignIn, ROOT} from './api.js';
-import {can, touches, inside, scope} from './access.js';
-import {mountNav, mountLangSwitch, mountDemoBadge, mountUser} from './nav.js';
+import {api, boot, cstDate, whoami, me, requireSignIn} from './api.js';
+import {can, choosable, inside, scope} from './access.js';
+import {mountHeader, pageURL} from './nav.js';
 import {h} from './dom.js';
 import {Fields, rateText, change, cell} from './rates.js';
+import {StatusLine, latestWins} from './status.js';
 
 const $ = (id) => document.getElementById(id);
 const FIGURES = 'read_figures';
@@ -55,10 +56,9 @@ const state = {
 
 requireSignIn();
 i18n.apply(document);
-mountNav($('nav'), 'figures');
-mountUser($('user'));
-mountLangSwitch();
-mountDemoBadge($('demo'));
+mountHeader('figures');
+const status = new StatusLine($('status'));
+const loadLatest = latestWins(state, status, 'the figures');
 
 // Days. Dates are YYYY-MM-DD China days; the arithmetic is on the calendar only.
 function addDays(date, n) {
@@ -105,26 +105,31 @@ function defaultBy(who) {
 const offersAllStreets = () => scope(me(), FIGURES) === 'city' || state.streets.length > 1;
 const offersAllCommunities = () => state.street && (inside(me(), FIGURES, state.street) || state.communities.length > 1);
 
+// kept is what a chooser of features (and of all of them, '', when all is true) shows once
+// they have come: code when it is offered, else all, else the first.
+function kept(code, features, all) {
+  const offered = code === '' ? all : features.some((f) => f.properties.code === code);
+  if (offered) return code;
+  return all ? '' : features[0]?.properties.code ?? '';
+}
+
+// wholeScope names the street chooser's "all": the city, or all of the caller's scope.
+const wholeScope = () => i18n.t(scope(me(), FIGURES) === 'city' ? 'fig.city' : 'fig.all_scope');
+
 async function start() {
-  setStatus('app.loading');
-  const who = await whoami();
-  if (!who.signed_in) {
-    goSignIn();
-    return new Promise(() => {}); // the page is being left
-  }
+  status.set('app.loading');
+  const who = await whoami(); // signed in: the public is sent to the sign-in page
   if (!can(who, FIGURES)) {
-    setStatus('fig.denied', null, true);
+    status.set('fig.denied', null, true);
     $('toolbar').hidden = true;
     $('tablewrap').hidden = true;
     return {denied: true};
   }
   const [streets] = await Promise.all([api.streets(), boot()]);
   for (const f of streets.features) state.names.set(f.properties.code, f.properties.name);
-  state.streets = streets.features.filter((f) => touches(who, FIGURES, f.properties.code))
-    .sort((a, b) => a.properties.code.localeCompare(b.properties.code));
+  state.streets = choosable(who, FIGURES, streets.features);
   if (!state.by) state.by = defaultBy(who);
-  const offered = state.streets.some((f) => f.properties.code === state.street);
-  if (!offered && !(state.street === '' && offersAllStreets())) state.street = offersAllStreets() ? '' : state.streets[0]?.properties.code ?? '';
+  state.street = kept(state.street, state.streets, offersAllStreets());
   await loadCommunities();
   await load();
   return {by: state.by, street: state.street, rows: state.answer?.rows.length ?? 0};
@@ -138,39 +143,21 @@ async function loadCommunities() {
     const fc = await api.communities({street});
     if (street !== state.street) return;
     for (const f of fc.features) state.names.set(f.properties.code, f.properties.name);
-    state.communities = fc.features.filter((f) => touches(me(), FIGURES, f.properties.code))
-      .sort((a, b) => a.properties.code.localeCompare(b.properties.code));
+    state.communities = choosable(me(), FIGURES, fc.features);
   }
-  const offered = state.communities.some((f) => f.properties.code === state.community);
-  if (!offered && !(state.community === '' && offersAllCommunities())) {
-    state.community = offersAllCommunities() ? '' : state.communities[0]?.properties.code ?? '';
-  }
+  state.community = kept(state.community, state.communities, offersAllCommunities());
 }
 
-let loadSeq = 0;
 async function load() {
-  const seq = ++loadSeq;
-  state.loading = true;
-  setStatus('app.loading');
   const {since, until} = periodDays();
   const query = {by: state.by, since, until, street: state.street, community: state.community, rank: state.rank};
   writeURL();
-  try {
-    const answer = await api.figures(query);
-    if (seq !== loadSeq) return;
+  await loadLatest(api.figures(query), (answer) => {
     state.answer = answer;
     state.query = query;
     state.fields = new Fields(answer.fields);
     renderAll();
-    setStatus(null);
-    state.loads++;
-  } catch (err) {
-    if (seq !== loadSeq) return;
-    console.error('gridmap: loading the figures failed:', err);
-    setStatus('app.error', {msg: err.message}, true);
-  } finally {
-    if (seq === loadSeq) state.loading = false;
-  }
+  });
 }
 
 function writeURL() {
@@ -185,7 +172,7 @@ function writeURL() {
   if (state.street) p.set('street', state.street);
   if (state.community) p.set('community', state.community);
   p.set('rank', state.rank);
-  if (i18n.lang() !== 'zh-CN') p.set('lang', i18n.lang());
+  i18n.keepLang(p);
   history.replaceState(null, '', `${location.pathname}?${p}`);
 }
 
@@ -211,8 +198,7 @@ function renderToolbar() {
   }
   $('until').min = days.since;
   const opt = (value, text, selected) => h('option', {value, selected: value === selected}, text);
-  const allStreets = scope(me(), FIGURES) === 'city' ? i18n.t('fig.city') : i18n.t('fig.all_scope');
-  $('street').replaceChildren(...(offersAllStreets() ? [opt('', allStreets, state.street)] : []),
+  $('street').replaceChildren(...(offersAllStreets() ? [opt('', wholeScope(), state.street)] : []),
     ...state.streets.map((f) => opt(f.properties.code, f.properties.name, state.street)));
   $('community').replaceChildren(...(offersAllCommunities() || !state.street ? [opt('', i18n.t('fig.all_communities'), state.community)] : []),
     ...state.communities.map((f) => opt(f.properties.code, f.properties.name, state.community)));
@@ -249,11 +235,7 @@ for (const id of ['since', 'until']) {
 
 // reportURL is the monthly report of a street, for the period's month.
 function reportURL(street) {
-  const url = new URL('report.html', ROOT);
-  url.searchParams.set('street', street);
-  url.searchParams.set('month', reportMonth());
-  if (i18n.lang() !== 'zh-CN') url.searchParams.set('lang', i18n.lang());
-  return url;
+  return pageURL('report.html', {street, month: reportMonth()});
 }
 
 // The headline: the four rates of the whole of what was asked, with their changes and counts.
@@ -261,7 +243,7 @@ function reportURL(street) {
 function scopeName() {
   if (state.community) return state.names.get(state.community) ?? state.community;
   if (state.street) return state.names.get(state.street) ?? state.street;
-  return scope(me(), FIGURES) === 'city' ? i18n.t('fig.city') : i18n.t('fig.all_scope');
+  return wholeScope();
 }
 
 function periodText() {
@@ -384,25 +366,13 @@ function renderAll() {
   renderTable();
 }
 
-// Status line.
-let status = null;
-function setStatus(key, vars, error = false) {
-  status = key ? {key, vars, error} : null;
-  const el = $('status');
-  el.textContent = status ? i18n.t(status.key, status.vars) : '';
-  el.hidden = !status;
-  el.classList.toggle('is-error', Boolean(status?.error));
-}
-
 i18n.onChange(() => {
   if (state.answer) renderAll();
   writeURL();
-  if (status) setStatus(status.key, status.vars, status.error);
 });
 
 const ready = start().catch((err) => {
-  console.error('gridmap: loading the figures page failed:', err);
-  setStatus('app.error', {msg: err.message}, true);
+  status.fail('the figures page', err);
   throw err;
 });
 window.gridmap = {ready, figures: state};

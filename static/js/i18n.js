@@ -75,7 +75,6 @@ const DICT = {
     'login.heading': '工作人员登录',
     'login.intro': '街道、社区、网格工作人员与指挥中心请登录后使用。',
     'login.login': '登录名',
-    'login.login.placeholder': '如 street-350181003',
     'login.password': '密码',
     'login.submit': '登录',
     'login.busy': '正在登录…',
@@ -348,7 +347,6 @@ const DICT = {
     'login.heading': 'Staff sign-in',
     'login.intro': 'Street, community and grid staff and the command centre sign in before using the system.',
     'login.login': 'Login',
-    'login.login.placeholder': 'e.g. street-350181003',
     'login.password': 'Password',
     'login.submit': 'Sign in',
     'login.busy': 'Signing in…',
@@ -580,6 +578,13 @@ function safeStorage(fn) {
 // lang is the current language tag, 'zh-CN' or 'en'.
 export function lang() { return current; }
 
+// keepLang puts the language into params (URLSearchParams) as lang= when it is not the default,
+// so that it follows a link or a reload even where the browser keeps no storage (kiosk mode).
+export function keepLang(params) {
+  if (current !== 'zh-CN') params.set('lang', current);
+  return params;
+}
+
 // CODE_KINDS maps the lists of the categories document to the prefix their codes take here:
 // statuses' accepted is 'status.accepted', for t and label alike.
 export const CODE_KINDS = {
@@ -622,16 +627,21 @@ export function statusGroup(name) { return statusGroups[name] ?? []; }
 // codes lists the codes of a kind ('category', 'status', ...) in the server's order.
 export function codes(kind) { return codeLists[kind] ?? []; }
 
-function codeLabel(key, l) {
+// inLang is the name of something the server names in both languages ({zh, en}) in the current
+// language, the Chinese where it gives no English: a code's label, a figure's name (rates.js).
+export function inLang(named) {
+  return (current === 'en' ? named.en : named.zh) || named.zh;
+}
+
+function codeLabel(key) {
   const named = codeLabels.get(key);
-  if (!named) return undefined;
-  return (l === 'en' ? named.en : named.zh) || named.zh;
+  return named ? inLang(named) : undefined;
 }
 
 // t returns the string for key in the current language, with {name} placeholders filled from
 // vars; an unknown key is returned as it is, so a missing string is visible, not blank.
 export function t(key, vars) {
-  const s = DICT[current][key] ?? codeLabel(key, current) ?? DICT['zh-CN'][key] ?? key;
+  const s = DICT[current][key] ?? codeLabel(key) ?? DICT['zh-CN'][key] ?? key;
   return vars ? s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m)) : s;
 }
 

@@ -6,7 +6,7 @@
 
 import * as i18n from './i18n.js';
 import {ROOT, signIn, whoami, refreshSite} from './api.js';
-import {mountNav, mountLangSwitch, mountDemoBadge, mountUser, whoText} from './nav.js';
+import {mountHeader, whoText, pageURL} from './nav.js';
 import {safeNext} from './next.js';
 import {h} from './dom.js';
 
@@ -20,10 +20,7 @@ function next() {
 }
 
 i18n.apply(document);
-mountNav($('nav'), 'login');
-mountUser($('user'), {signIn: false});
-mountLangSwitch();
-mountDemoBadge($('demo'));
+mountHeader('login', {signIn: false});
 refreshSite().catch((err) => console.warn('gridmap: the server clock:', err.message));
 
 // The message under the fields: which one, so it follows the language.
@@ -103,7 +100,9 @@ i18n.onChange(() => {
   renderError();
   renderCurrent(current);
   if (!busy) $('submit').textContent = i18n.t('login.submit');
-  $('public').href = new URL(i18n.lang() === 'zh-CN' ? './' : `./?lang=${i18n.lang()}`, ROOT).href;
+  renderPublic();
 });
-$('public').href = new URL(i18n.lang() === 'zh-CN' ? './' : `./?lang=${i18n.lang()}`, ROOT).href;
+// The link for the public: the city map, in the language chosen here.
+function renderPublic() { $('public').href = pageURL('./').href; }
+renderPublic();
 window.gridmap = {ready: Promise.resolve({page: 'login'})};

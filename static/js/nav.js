@@ -16,11 +16,23 @@ export const PAGES = [
   {id: 'figures', href: 'figures.html', key: 'nav.figures', needs: 'read_figures'},
 ];
 
-// pageURL is a page's address, with ?lang= when the language is not the default, so the choice
-// follows even where the browser keeps no storage (kiosk mode).
-function pageURL(href) {
+// mountHeader draws what every page's header shares into the elements each page gives the same
+// ids: the navigation (#nav, marking current as the page shown), who is signed in (#user;
+// signIn as mountUser's), the language switch and the demo badge (#demo).
+export function mountHeader(current, {signIn = true} = {}) {
+  const $ = (id) => document.getElementById(id);
+  mountNav($('nav'), current);
+  mountUser($('user'), {signIn});
+  mountLangSwitch();
+  mountDemoBadge($('demo'));
+}
+
+// pageURL is the address of a page of the site (href, relative to its root) with params, and
+// the language last (i18n.js keepLang).
+export function pageURL(href, params = {}) {
   const url = new URL(href, ROOT);
-  if (i18n.lang() !== 'zh-CN') url.searchParams.set('lang', i18n.lang());
+  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+  i18n.keepLang(url.searchParams);
   return url;
 }
 

@@ -19,8 +19,7 @@ export class Fields {
   // label names a figure in the current language (its key, should the server not name it).
   label(key) {
     const f = this.byKey.get(key);
-    if (!f) return key;
-    return (i18n.lang() === 'en' ? f.en : f.zh) || f.zh;
+    return f ? i18n.inLang(f) : key;
   }
 
   // definition says how a rate is counted, in the server's words: 满意率 = (满意 + 基本满意) ÷ 回访.

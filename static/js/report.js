@@ -10,15 +10,17 @@
 // window.gridmap = {ready, report} is there for tests and the console.
 
 import * as i18n from './i18n.js';
-import {api, boot, now, cstDate, whoami, me, requireSignIn, goSignIn, monthlyReportURL, ROOT} from './api.js';
-import {can, touches, inside} from './access.js';
-import {mountNav, mountLangSwitch, mountDemoBadge, mountUser} from './nav.js';
+import {api, boot, now, cstDate, whoami, me, requireSignIn, monthlyReportURL} from './api.js';
+import {can, choosable, inside} from './access.js';
+import {mountHeader, pageURL} from './nav.js';
 import {h} from './dom.js';
 import {Fields, cell} from './rates.js';
+import {StatusLine, latestWins} from './status.js';
 
 const $ = (id) => document.getElementById(id);
 const FIGURES = 'read_figures';
 const isMonth = (s) => /^\d{4}-(0[1-9]|1[0-2])$/.test(s ?? '');
+const thisMonth = () => cstDate().slice(0, 7); // YYYY-MM in China, on the server's clock
 
 const params = new URLSearchParams(location.search);
 const state = {
@@ -34,60 +36,39 @@ const state = {
 
 requireSignIn();
 i18n.apply(document);
-mountNav($('nav'), 'figures');
-mountUser($('user'));
-mountLangSwitch();
-mountDemoBadge($('demo'));
+mountHeader('figures');
+const status = new StatusLine($('status'));
+const loadLatest = latestWins(state, status, 'the monthly report');
 
 async function start() {
-  setStatus('app.loading');
-  const who = await whoami();
-  if (!who.signed_in) {
-    goSignIn();
-    return new Promise(() => {}); // the page is being left
-  }
+  status.set('app.loading');
+  const who = await whoami(); // signed in: the public is sent to the sign-in page
   if (!can(who, FIGURES)) {
-    setStatus('fig.denied', null, true);
+    status.set('fig.denied', null, true);
     $('toolbar').hidden = true;
     return {denied: true};
   }
   const [streets] = await Promise.all([api.streets(), boot()]);
-  state.streets = streets.features.filter((f) => touches(who, FIGURES, f.properties.code))
-    .sort((a, b) => a.properties.code.localeCompare(b.properties.code));
+  state.streets = choosable(who, FIGURES, streets.features);
   if (!state.streets.some((f) => f.properties.code === state.street)) state.street = state.streets[0]?.properties.code ?? '';
-  if (!state.month || state.month > cstDate().slice(0, 7)) state.month = cstDate().slice(0, 7);
+  if (!state.month || state.month > thisMonth()) state.month = thisMonth();
   await load();
   return {street: state.street, month: state.month, communities: state.doc?.communities.length ?? 0};
 }
 
-let loadSeq = 0;
 async function load() {
-  const seq = ++loadSeq;
-  state.loading = true;
-  setStatus('app.loading');
   writeURL();
   renderToolbar();
-  try {
-    const doc = await api.monthlyReport({street: state.street, month: state.month});
-    if (seq !== loadSeq) return;
+  await loadLatest(api.monthlyReport({street: state.street, month: state.month}), (doc) => {
     state.doc = doc;
     state.fields = new Fields(doc.fields);
     state.at = now();
     renderSheet();
-    setStatus(null);
-    state.loads++;
-  } catch (err) {
-    if (seq !== loadSeq) return;
-    console.error('gridmap: loading the monthly report failed:', err);
-    setStatus('app.error', {msg: err.message}, true);
-  } finally {
-    if (seq === loadSeq) state.loading = false;
-  }
+  });
 }
 
 function writeURL() {
-  const p = new URLSearchParams({street: state.street, month: state.month});
-  if (i18n.lang() !== 'zh-CN') p.set('lang', i18n.lang());
+  const p = i18n.keepLang(new URLSearchParams({street: state.street, month: state.month}));
   history.replaceState(null, '', `${location.pathname}?${p}`);
 }
 
@@ -95,18 +76,12 @@ function writeURL() {
 function renderToolbar() {
   $('street').replaceChildren(...state.streets.map((f) => h('option', {value: f.properties.code, selected: f.properties.code === state.street}, f.properties.name)));
   $('month').value = state.month;
-  $('month').max = cstDate().slice(0, 7);
+  $('month').max = thisMonth();
   $('csv').href = monthlyReportURL({street: state.street, month: state.month, f: 'csv'}).href;
   $('xlsx').href = monthlyReportURL({street: state.street, month: state.month, f: 'xlsx'}).href;
-  const back = new URL('figures.html', ROOT);
-  back.searchParams.set('by', 'community');
-  back.searchParams.set('street', state.street);
-  if (state.month < cstDate().slice(0, 7)) {
-    back.searchParams.set('period', 'custom');
-    back.searchParams.set('since', `${state.month}-01`);
-    back.searchParams.set('until', lastDay(state.month));
-  }
-  if (i18n.lang() !== 'zh-CN') back.searchParams.set('lang', i18n.lang());
+  // Back to the figures of the street's communities, for this month or the month shown.
+  const past = state.month < thisMonth() ? {period: 'custom', since: `${state.month}-01`, until: lastDay(state.month)} : {};
+  const back = pageURL('figures.html', {by: 'community', street: state.street, ...past});
   $('back').href = back.pathname + back.search;
 }
 
@@ -201,26 +176,14 @@ function renderSheet() {
   document.title = `${title(doc)} · ${i18n.t('app.city')}`;
 }
 
-// Status line.
-let status = null;
-function setStatus(key, vars, error = false) {
-  status = key ? {key, vars, error} : null;
-  const el = $('status');
-  el.textContent = status ? i18n.t(status.key, status.vars) : '';
-  el.hidden = !status;
-  el.classList.toggle('is-error', Boolean(status?.error));
-}
-
 i18n.onChange(() => {
   writeURL();
   renderToolbar();
   renderSheet();
-  if (status) setStatus(status.key, status.vars, status.error);
 });
 
 const ready = start().catch((err) => {
-  console.error('gridmap: loading the monthly report page failed:', err);
-  setStatus('app.error', {msg: err.message}, true);
+  status.fail('the monthly report page', err);
   throw err;
 });
 window.gridmap = {ready, report: state};

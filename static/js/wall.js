@@ -18,7 +18,7 @@ import {createMap, setLabels, setIncidentFilter, refreshSource, boundsOf, whenId
 import {gridLayers, boundaryLayers, labelLayers, categoryColor, statusesOf, INCIDENT_COLORS} from './layers.js';
 import {LiveFeed} from './live.js';
 import {bars, donut, sparkline} from './charts.js';
-import {mountNav, mountLangSwitch, mountDemoBadge, mountUser} from './nav.js';
+import {mountHeader} from './nav.js';
 import {h} from './dom.js';
 
 const $ = (id) => document.getElementById(id);
@@ -78,10 +78,7 @@ const wallLayers = (shade) => [
 ];
 
 i18n.apply(document);
-mountNav($('nav'), 'wall');
-mountUser($('user'));
-mountLangSwitch();
-mountDemoBadge($('demo'));
+mountHeader('wall');
 
 const params = new URLSearchParams(location.search);
 const state = {

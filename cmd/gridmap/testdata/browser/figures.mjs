@@ -23,6 +23,14 @@ async function settled(page, what, before) {
 }
 const loads = (page, what) => page.evaluate((w) => window.gridmap[w].loads, what);
 
+// chosen does what a person does to choose (act) and waits until the page has drawn the answer
+// to it.
+async function chosen(page, what, act) {
+  const n = await loads(page, what);
+  await act();
+  await settled(page, what, n);
+}
+
 // figures is what the figures page shows: the query it made, the table's rows (each cell's text
 // by column, the unit's name and code apart) and headers, the headline, the caption.
 const figures = (page) => page.evaluate(() => {
@@ -114,34 +122,20 @@ await run(async ({page, context, base, outDir, mark, result, shot}) => {
   mark('month');
 
   // By community of 龙山街道, last month, ranked by 满意率: chosen as a person would.
-  let n = await loads(page, 'figures');
-  await page.locator('#by [data-value="community"]').click();
-  await settled(page, 'figures', n);
-  n = await loads(page, 'figures');
-  await page.locator('#street').selectOption('350181003');
-  await settled(page, 'figures', n);
-  n = await loads(page, 'figures');
-  await page.locator('#period [data-value="last_month"]').click();
-  await settled(page, 'figures', n);
-  n = await loads(page, 'figures');
-  await page.locator('#rank').selectOption('satisfaction_rate');
-  await settled(page, 'figures', n);
+  await chosen(page, 'figures', () => page.locator('#by [data-value="community"]').click());
+  await chosen(page, 'figures', () => page.locator('#street').selectOption('350181003'));
+  await chosen(page, 'figures', () => page.locator('#period [data-value="last_month"]').click());
+  await chosen(page, 'figures', () => page.locator('#rank').selectOption('satisfaction_rate'));
   result.community = await figures(page);
   result.url = await page.evaluate(() => location.search);
   mark('community');
 
   // Days of one's choosing.
-  n = await loads(page, 'figures');
-  await page.locator('#period [data-value="custom"]').click();
-  await settled(page, 'figures', n);
+  await chosen(page, 'figures', () => page.locator('#period [data-value="custom"]').click());
   const [since, until] = (process.env.GRIDMAP_DAYS ?? '').split(',');
   if (!until) throw new Error('set GRIDMAP_DAYS to the days to choose: since,until');
-  n = await loads(page, 'figures');
-  await page.locator('#since').fill(since);
-  await settled(page, 'figures', n);
-  n = await loads(page, 'figures');
-  await page.locator('#until').fill(until);
-  await settled(page, 'figures', n);
+  await chosen(page, 'figures', () => page.locator('#since').fill(since));
+  await chosen(page, 'figures', () => page.locator('#until').fill(until));
   result.custom = await figures(page);
   mark('custom');
 

@@ -8,7 +8,7 @@
 //
 //   GRIDMAP_PORTAL_URL=http://127.0.0.1:9000 GRIDMAP_TOKEN=gm_… node cmd/gridmap/testdata/browser/portal.mjs http://127.0.0.1:8080 [screenshot-dir]
 
-import {run, STEP_MS, token} from './lib.mjs';
+import {run, ready, waitIdle, token} from './lib.mjs';
 
 const portal = process.env.GRIDMAP_PORTAL_URL;
 if (!portal) throw new Error('portal.mjs: set GRIDMAP_PORTAL_URL to the portal page');
@@ -16,16 +16,11 @@ if (!portal) throw new Error('portal.mjs: set GRIDMAP_PORTAL_URL to the portal p
 await run(async ({page, base, mark, result, shot, expectFailures}) => {
   await page.goto(`${portal}/?wall=${encodeURIComponent(new URL('/wall.html', base).href)}`, {waitUntil: 'load'});
   result.origin = await page.evaluate(() => location.origin);
+  // The wall in the frame has started and its map has drawn its grids (lib.mjs's helpers take a
+  // frame as they take a page).
   const frame = await (await page.waitForSelector('#wall')).contentFrame();
-  await frame.waitForFunction(() => window.gridmap?.ready);
-  await frame.evaluate(() => window.gridmap.ready);
-  // The map in the frame has drawn its grids.
-  await frame.evaluate((ms) => new Promise((resolve, reject) => {
-    const {map} = window.gridmap;
-    const timer = setTimeout(() => reject(new Error(`the wall's map did not go idle in ${ms} ms`)), ms);
-    map.once('idle', () => { clearTimeout(timer); resolve(); });
-    map.triggerRepaint();
-  }), STEP_MS);
+  await ready(frame);
+  await waitIdle(frame);
   result.wall = {
     title: await frame.locator('.wl-title').innerText(),
     grids: await frame.evaluate(() => window.gridmap.map.queryRenderedFeatures({layers: ['grids-fill']}).length),
